@@ -1,0 +1,105 @@
+# dieutra - a plain, strict Makefile (models: git's config.mak.dev, cmark).
+#
+#   make              build ./dieutra
+#   make run          open the app on a demo workspace (demo/)
+#   make check        all tests: C unit tests (cmocka) and shell tests (prove)
+#   make check SAN=1  the same under AddressSanitizer + UBSan
+#   make deps         install the Debian 12 packages the build and tests need
+#
+# Objects go to .build/<compiler>[-san]/ so that gcc, clang and sanitizer
+# builds never mix.
+
+CC ?= cc
+PKGS = ncursesw sqlite3 libgit2 yaml-0.1 libutf8proc libsodium
+DEBS = build-essential pkg-config clang libncurses-dev libsqlite3-dev libgit2-dev \
+       libyaml-dev libutf8proc-dev libsodium-dev libcmocka-dev sqlite3 tmux git perl
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HAVE_PKGS := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+
+BUILD := .build/$(notdir $(CC))$(if $(SAN),-san)
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+CFLAGS ?= -O2 -g
+SANFLAGS = $(if $(SAN),-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+PKG_CFLAGS = $(filter-out -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=%,$(shell pkg-config --cflags $(PKGS) cmocka 2>/dev/null))
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
+	     -D_XOPEN_SOURCE_EXTENDED -Iforms -Isync -Itui $(PKG_CFLAGS) -MMD -MP
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDFLAGS += $(SANFLAGS)
+
+FORMS_SRC = $(wildcard forms/*.c)
+SYNC_SRC = $(wildcard sync/*.c)
+TUI_SRC = $(wildcard tui/*.c)
+FORMS_OBJ = $(FORMS_SRC:%.c=$(BUILD)/%.o)
+SYNC_OBJ = $(SYNC_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ = $(TUI_SRC:%.c=$(BUILD)/%.o)
+
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
+SHELL_TESTS = $(sort $(wildcard tests/t[0-9]*.t))
+
+# Each unit test links only the modules it exercises, so that one module
+# can be tested while another is being written.
+o = $(addprefix $(BUILD)/forms/,$(addsuffix .o,$(1)))
+UNIT_DEPS_expr = $(call o,util expr expr_func text)
+UNIT_DEPS_text = $(call o,util text)
+UNIT_DEPS_util = $(call o,util)
+UNIT_DEPS_record = $(call o,util text record)
+UNIT_DEPS_form = $(call o,util text expr expr_func form)
+UNIT_DEPS_validate = $(call o,util text expr expr_func form record validate)
+UNIT_DEPS_store = $(call o,util text record store)
+
+.PHONY: all check unit shell-tests run deps clean bench fuzz lint format FORCE
+.DELETE_ON_ERROR:
+
+ifneq ($(HAVE_PKGS),yes)
+# The libraries are missing: install them, then start again with pkg-config
+# able to find them.
+all check unit shell-tests run bench fuzz dieutra:
+	$(MAKE) deps
+	$(MAKE) $@
+else
+
+all: dieutra
+
+dieutra: $(BUILD)/dieutra FORCE
+	@cmp -s $< $@ || cp $< $@
+
+$(BUILD)/dieutra: $(TUI_OBJ) $(SYNC_OBJ) $(FORMS_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+.SECONDEXPANSION:
+$(BUILD)/tests/unit/test_%: $(BUILD)/tests/unit/test_%.o $$(UNIT_DEPS_$$*)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do $$t; done
+
+# The shell tests find the binary and the sources through these variables.
+TEST_ENV = DIEUTRA="$(CURDIR)/$(BUILD)/dieutra" SRC="$(CURDIR)" \
+	   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+
+shell-tests: $(BUILD)/dieutra
+	$(TEST_ENV) prove -j2 $(SHELL_TESTS)
+
+check: dieutra unit shell-tests
+
+run: dieutra
+	@sh tests/demo.sh "$(CURDIR)/dieutra" "$(CURDIR)/demo"
+
+endif
+
+deps:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBS)
+
+clean:
+	rm -rf .build dieutra demo
+
+FORCE:
+
+-include $(shell find .build -name '*.d' 2>/dev/null)

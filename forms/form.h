@@ -1,0 +1,142 @@
+/*
+ * form.h - survey forms defined in YAML with XLSForm semantics
+ * (DESIGN.md §2, documented in schemas/README.md).
+ *
+ * form_load() reads and checks a whole definition: every problem is
+ * reported with its file:line:col, and a form that loaded without error is
+ * safe to use: every ${name} resolves, every expression parsed, choice lists
+ * exist, calculations and relevance conditions have no cycle.
+ */
+#ifndef DIEUTRA_FORM_H
+#define DIEUTRA_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct error;
+struct expr;
+
+/* Limits that keep a hostile form from exhausting time or memory. */
+#define FORM_MAX_DEPTH 32          /* nesting of groups and repeats */
+#define FORM_MAX_FIELDS 10000
+#define FORM_MAX_CHOICES 200000    /* items in all lists together */
+#define FORM_MAX_LANGUAGES 16
+#define FORM_MAX_FILE_SIZE (64u << 20)
+
+/* A label, hint or message in each of the form's languages. */
+struct form_text {
+	char **s; /* s[i] for form->languages[i]; NULL where not given */
+};
+
+enum form_type {
+	FORM_TEXT,
+	FORM_INTEGER,
+	FORM_DECIMAL,
+	FORM_DATE,
+	FORM_SELECT_ONE,
+	FORM_SELECT_MULTIPLE,
+	FORM_NOTE,
+	FORM_CALCULATE,
+	FORM_GROUP,
+	FORM_REPEAT,
+};
+
+struct form_choice {
+	char *value;
+	struct form_text label;
+	char **columns; /* values of the list's extra columns, list->columns order */
+};
+
+struct form_list {
+	char *name;
+	struct form_choice *items;
+	size_t n;
+	char **columns; /* extra column names, usable in choice_filter */
+	size_t ncolumns;
+	char *file;     /* the TSV it was read from, NULL when inline */
+	int line, col;
+};
+
+struct form_field {
+	char *name;
+	enum form_type type;
+	struct form_list *list; /* select_one / select_multiple */
+	struct form_text label, hint, required_message, constraint_message;
+	bool required;              /* `required: yes` */
+	struct expr *required_if;   /* `required: <expression>`, else NULL */
+	struct expr *relevant, *constraint, *calculation, *choice_filter,
+		*repeat_count, *default_value;
+	bool read_only;
+	bool sensitive;
+	char *appearance;
+
+	struct form_field *parent;   /* NULL for top-level fields */
+	struct form_field **kids;    /* group / repeat contents */
+	size_t nkids;
+	struct form_field *repeat;   /* innermost enclosing repeat, or NULL */
+	size_t index;                /* position in form->fields (document order) */
+	int line, col;               /* where the field is defined */
+};
+
+/* A target: rate `op` value, e.g. ">= 95" (percent). */
+struct form_indicator {
+	char *name;
+	struct form_text label;
+	struct form_field *over;      /* the repeat counted, NULL: households (records) */
+	struct expr *denominator;     /* filter on the population; NULL: all of it */
+	struct expr *numerator;       /* filter on the denominator's members */
+	char target_op[3];            /* ">=", "<=", ">", "<" or "" when no target */
+	double target;                /* in percent */
+	int line, col;
+};
+
+struct form {
+	char *file;           /* path it was loaded from */
+	char *id, *version;
+	struct form_text title;
+	char **languages;     /* languages[0] is the default */
+	size_t nlanguages;
+	struct expr *instance_name; /* a record's display title, may be NULL */
+
+	struct form_list **lists;
+	size_t nlists;
+	struct form_field **top;       /* top-level fields */
+	size_t ntop;
+	struct form_field **fields;    /* every field, document order */
+	size_t nfields;
+	/*
+	 * Every field in an order where each comes after all it depends on
+	 * (refs of its relevant, calculation, required and choice_filter
+	 * expressions, and its parent): the order to evaluate a record in.
+	 */
+	struct form_field **order;
+	struct form_indicator *indicators;
+	size_t nindicators;
+};
+#define FORM_INIT { 0 }
+
+/*
+ * Loads and checks the form at path.  Returns 0, ERR_DATA when the
+ * definition has problems (every one appended to err as file:line:col), or
+ * ERR_NOTFOUND / ERR_ENV when it cannot be read.  On error f is released.
+ */
+int form_load(const char *path, struct form *f, struct error *err);
+/* Frees what f holds; f is FORM_INIT afterwards. */
+void form_release(struct form *f);
+
+/* The field called name, or NULL. */
+struct form_field *form_field(const struct form *f, const char *name);
+/* The list called name, or NULL. */
+struct form_list *form_list(const struct form *f, const char *name);
+/* The choice with this value in list, or NULL. */
+const struct form_choice *form_choice(const struct form_list *list, const char *value);
+
+/* Index of lang in f->languages, or 0 (the default) when absent or NULL. */
+size_t form_lang(const struct form *f, const char *lang);
+/* The text in language index `lang`, falling back to the default language, then NULL. */
+const char *form_text(const struct form *f, const struct form_text *t, size_t lang);
+
+/* "select_one LIST" etc: the name of t as written in forms. */
+const char *form_type_name(enum form_type t);
+
+#endif

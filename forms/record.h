@@ -1,0 +1,94 @@
+/*
+ * record.h - one form instance (a household with its children) and its
+ * canonical text form (DESIGN.md §3): the file committed to the district
+ * repository, what `dieutra show` prints and what `dieutra add` reads.
+ *
+ * The canonical text is deterministic: keys in the order of the record's
+ * nodes (validate_record() puts them in form order), one answer per line,
+ * two-space indentation, UTF-8 NFC, LF line ends, a final newline.  Every
+ * answer is a string; the parser never guesses types (`members: 5` is the
+ * string "5"), so record_parse(record_write(r)) equals r for every record.
+ */
+#ifndef DIEUTRA_RECORD_H
+#define DIEUTRA_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct error;
+struct sbuf;
+
+#define RECORD_MAX_SIZE (4u << 20) /* bytes of one record file */
+#define RECORD_MAX_DEPTH 32
+
+enum record_kind {
+	RECORD_SCALAR, /* an answer */
+	RECORD_MAP,    /* a group, a repeat item, or `data` itself */
+	RECORD_LIST,   /* a repeat: a list of maps */
+};
+
+/* A node of the answer tree. */
+struct record_node {
+	enum record_kind kind;
+	char *key;                 /* name within the parent map; NULL in a list */
+	char *value;               /* RECORD_SCALAR: the answer, never NULL */
+	struct record_node **kids; /* RECORD_MAP / RECORD_LIST: owned */
+	size_t nkids, alloc;
+	int line, col;             /* where it was parsed, 0 when built in memory */
+};
+
+struct record {
+	char *id;        /* NULL until assigned */
+	char *form;
+	char *version;
+	char *status;    /* draft, complete, void, rejected; NULL = not given */
+	char *created, *modified, *enumerator, *device; /* meta, may be NULL */
+	struct record_node *data; /* a RECORD_MAP, never NULL after record_init() */
+	char *file;      /* where it was parsed from, for messages; may be NULL */
+};
+
+/* Makes r empty with an empty data map. */
+void record_init(struct record *r);
+/* Frees what r holds. */
+void record_release(struct record *r);
+/* A deep copy of src into dst (dst is overwritten, not released). */
+void record_copy(struct record *dst, const struct record *src);
+
+/* Nodes.  Created nodes belong to the caller until added to a parent. */
+struct record_node *record_node_new(enum record_kind kind, const char *key, const char *value);
+void record_node_free(struct record_node *n);
+/* Appends kid to parent (a map or list), which then owns it. */
+void record_node_add(struct record_node *parent, struct record_node *kid);
+/* Removes and frees the i-th kid of parent. */
+void record_node_remove(struct record_node *parent, size_t i);
+/* The kid of map called key, or NULL. */
+struct record_node *record_node_get(const struct record_node *map, const char *key);
+/* The value of scalar kid key of map, or NULL when absent or not a scalar. */
+const char *record_node_value(const struct record_node *map, const char *key);
+/* Sets scalar kid key of map to value (copied), adding it at the end if absent. */
+void record_node_set(struct record_node *map, const char *key, const char *value);
+/* True when a and b hold the same keys, values and structure, in the same order. */
+bool record_node_equal(const struct record_node *a, const struct record_node *b);
+
+/*
+ * Parses the text of one record.  `file` names it in messages (may be
+ * NULL).  Refuses, with file:line:col: unknown top-level keys, duplicate
+ * keys, anchors and aliases, tags, flow collections deeper than allowed,
+ * non-string keys, invalid UTF-8, more than RECORD_MAX_SIZE bytes.  Answers
+ * are NFC-normalised.  Returns 0 or ERR_DATA; on error r is released.
+ */
+int record_parse(const char *buf, size_t len, const char *file, struct record *r,
+		 struct error *err);
+
+/* Appends the canonical text of r to out. */
+void record_write(const struct record *r, struct sbuf *out);
+/*
+ * Appends only the canonical text of the data tree, without repeat items'
+ * `_id` lines: what two entries of the same household have in common.
+ */
+void record_write_answers(const struct record *r, struct sbuf *out);
+
+/* True for draft, complete, void, rejected. */
+bool record_status_valid(const char *status);
+
+#endif

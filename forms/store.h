@@ -1,0 +1,85 @@
+/*
+ * store.h - the workspace's local store of answers (DIR/dieutra.db).
+ *
+ * SQLite in WAL mode with synchronous=FULL: once a store_* call that changes
+ * something has returned 0, the change survives a crash or a power cut.
+ * Each change is one transaction.  The schema is versioned (PRAGMA
+ * user_version) and upgraded in place by store_open().
+ */
+#ifndef DIEUTRA_STORE_H
+#define DIEUTRA_STORE_H
+
+#include <stdbool.h>
+
+struct error;
+struct record;
+
+#define STORE_FILE "dieutra.db"
+
+struct store; /* opaque */
+
+/*
+ * Opens the store at path (a database file), creating it when create is
+ * true and it does not exist, and migrating an older schema.  Returns 0 and
+ * *out (close with store_close), ERR_NOTFOUND when it does not exist and
+ * create is false, or ERR_ENV (unreadable, locked, corrupt, a newer schema).
+ */
+int store_open(const char *path, bool create, struct store **out, struct error *err);
+void store_close(struct store *s);
+
+/* The schema version this build writes. */
+int store_schema_version(void);
+
+/*
+ * Workspace settings (commune, enumerator, device, form, ...).
+ * store_config_get() sets *value to a new string the caller frees, or NULL
+ * when key is unset.
+ */
+int store_config_get(struct store *s, const char *key, char **value, struct error *err);
+int store_config_set(struct store *s, const char *key, const char *value, struct error *err);
+
+/* Takes the next record number of this workspace (1, 2, ...), durably: never handed out twice. */
+int store_next_seq(struct store *s, long *seq, struct error *err);
+
+/* A stored record as listed: strings owned by the store_row, freed by store_row_release(). */
+struct store_row {
+	char *id, *status, *title, *created, *modified;
+	char *body; /* the canonical text (record_write); NULL in listings */
+};
+void store_row_release(struct store_row *row);
+
+/*
+ * Inserts or replaces record r (its id must be set), with its display title
+ * (may be NULL).  The body, the search key (ids, title and every answer,
+ * folded by text_fold) and the answers' fingerprint are derived from r.
+ */
+int store_put(struct store *s, const struct record *r, const char *title, struct error *err);
+
+/* Fills row (with body) for id.  Returns 0 or ERR_NOTFOUND. */
+int store_get(struct store *s, const char *id, struct store_row *row, struct error *err);
+
+/*
+ * The id of a stored record whose answers (record_write_answers) are
+ * exactly those of r, or NULL: how `add` of a file without an id knows it
+ * has seen it before.  *id is a new string the caller frees.
+ */
+int store_find_same(struct store *s, const struct record *r, char **id, struct error *err);
+
+struct store_query {
+	const char *status; /* only this status; NULL: all */
+	const char *search; /* every word must occur in the folded search key; NULL: all */
+	int limit;          /* 0: no limit */
+};
+
+/*
+ * Calls fn for each matching record in id order (row without body).  fn
+ * returns 0 to go on, non-zero to stop (that value is returned).
+ */
+int store_list(struct store *s, const struct store_query *q,
+	       int (*fn)(void *data, const struct store_row *row), void *data,
+	       struct error *err);
+
+/* Counts records per status: n[0] draft, n[1] complete, n[2] void, n[3] rejected. */
+int store_count(struct store *s, long n[4], struct error *err);
+
+#endif

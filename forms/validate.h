@@ -1,0 +1,46 @@
+/*
+ * validate.h - the validation engine: the rules of a form applied to a
+ * record, exactly the same for the CLI (`dieutra add`) and the TUI.
+ */
+#ifndef DIEUTRA_VALIDATE_H
+#define DIEUTRA_VALIDATE_H
+
+#include <stdbool.h>
+
+struct error;
+struct form;
+struct record;
+
+struct validate_opts {
+	const char *lang;   /* language of messages; NULL: the form's default */
+	long long now;      /* for today(); 0: util_now() */
+	bool draft;         /* a draft: check structure and types, not required answers */
+};
+
+/*
+ * Brings r into line with form f and checks it.  In order:
+ *  1. structure: unknown fields, a group that is not a map, a repeat that is
+ *     not a list of maps, answers that are not valid for their type
+ *     (integer, decimal, date, select values in their list) are errors;
+ *  2. answers are put in form order and repeat items missing an `_id` get a
+ *     new one, unique in their list;
+ *  3. in dependency order, answers of irrelevant fields are dropped and
+ *     calculations computed and stored (an empty result is not stored);
+ *  4. required answers (unless opts->draft), constraints, choice filters
+ *     and repeat_count are checked.
+ * r->form and r->version are set from f.  Every problem is appended to err
+ * as "path: message" (e.g. "children[2].dob: Date of birth is after the
+ * visit date"), with the line and column of the answer when r was parsed
+ * from a file.  Returns 0 when r is valid, ERR_DATA otherwise; r is
+ * normalised either way.
+ */
+int validate_record(const struct form *f, struct record *r,
+		    const struct validate_opts *opts, struct error *err);
+
+/*
+ * The record's display title: the form's instance_name evaluated on r, or
+ * NULL when the form has none or it is empty.  Caller frees.
+ */
+char *validate_title(const struct form *f, const struct record *r, long long now);
+
+#endif
