@@ -65,7 +65,8 @@ struct form_field {
 	bool required;              /* `required: yes` */
 	struct expr *required_if;   /* `required: <expression>`, else NULL */
 	struct expr *relevant, *constraint, *calculation, *choice_filter,
-		*repeat_count, *default_value;
+		*repeat_count;
+	char *default_value;        /* a literal answer offered for new records */
 	bool read_only;
 	bool sensitive;
 	char *appearance;

@@ -80,6 +80,18 @@ bool record_node_equal(const struct record_node *a, const struct record_node *b)
 int record_parse(const char *buf, size_t len, const char *file, struct record *r,
 		 struct error *err);
 
+/*
+ * The YAML reader behind record_parse(), also used for form definitions:
+ * parses buf into a tree of nodes (mappings keep their key order, every
+ * scalar is a string; a key with an empty plain value is left out) with the
+ * same strictness and limits as record_parse (no anchors, aliases or tags,
+ * no duplicate keys, depth and size limits, valid UTF-8; scalars NFC).  A
+ * node's line/col is where its content starts (after an opening quote).
+ * *out is freed with record_node_free().  Returns 0 or ERR_DATA.
+ */
+int record_tree_parse(const char *buf, size_t len, const char *file,
+		      struct record_node **out, struct error *err);
+
 /* Appends the canonical text of r to out. */
 void record_write(const struct record *r, struct sbuf *out);
 /*
