@@ -20,7 +20,8 @@ HAVE_PKGS := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
 BUILD := .build/$(notdir $(CC))$(if $(SAN),-san)
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS ?= -O2 -g
-SANFLAGS = $(if $(SAN),-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+SAN_ON = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SANFLAGS = $(if $(SAN),$(SAN_ON))
 PKG_CFLAGS = $(filter-out -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=%,$(shell pkg-config --cflags $(PKGS) cmocka 2>/dev/null))
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
 	     -D_XOPEN_SOURCE_EXTENDED -Iforms -Isync -Itui $(PKG_CFLAGS) -MMD -MP

@@ -1,9 +1,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 void die(const char *fmt, ...)
 {
@@ -170,6 +173,80 @@ int read_file(const char *path, struct sbuf *out, struct error *err)
 	ret = 0;
 out:
 	fclose(fp);
+	return ret;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, struct error *err)
+{
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	const char *p = data;
+	int fd, rc, ret = ERR_ENV;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0) {
+		error_at(err, ERR_ENV, tmp, 0, 0, "cannot create: %s", strerror(errno));
+		goto out;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error_at(err, ERR_ENV, path, 0, 0, "cannot write: %s", strerror(errno));
+			goto out;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) < 0) {
+		error_at(err, ERR_ENV, path, 0, 0, "cannot sync to disk: %s", strerror(errno));
+		goto out;
+	}
+	rc = close(fd);
+	fd = -1;
+	if (rc < 0) {
+		error_at(err, ERR_ENV, path, 0, 0, "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		error_at(err, ERR_ENV, path, 0, 0, "cannot replace: %s", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ret)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
+
+int make_dirs(const char *dir, struct error *err)
+{
+	char *copy = xstrdup(dir);
+	char *p;
+	int ret = ERR_ENV;
+
+	for (p = copy + 1; ; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0777) < 0 && errno != EEXIST) {
+			error_at(err, ERR_ENV, copy, 0, 0, "cannot create directory: %s",
+				 strerror(errno));
+			goto out;
+		}
+		*p = c;
+		if (!c)
+			break;
+	}
+	ret = 0;
+out:
+	free(copy);
 	return ret;
 }
 

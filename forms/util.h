@@ -87,6 +87,15 @@ void sbuf_release(struct sbuf *sb);
 struct error;
 int read_file(const char *path, struct sbuf *out, struct error *err);
 
+/*
+ * Replaces the file at path with data, durably: written to a temporary file
+ * beside it, fsynced, then renamed over path, so a crash leaves either the
+ * old or the new content.  Returns 0 or ERR_ENV.
+ */
+int write_file_atomic(const char *path, const void *data, size_t len, struct error *err);
+/* mkdir -p: creates dir and its missing parents (mode 0777 & ~umask).  Returns 0 or ERR_ENV. */
+int make_dirs(const char *dir, struct error *err);
+
 /* One problem: where it is (file may be NULL, line/col 0 when unknown) and what. */
 struct error_item {
 	char *file;
