@@ -22,6 +22,10 @@ struct expr;
 #define FORM_MAX_CHOICES 200000    /* items in all lists together */
 #define FORM_MAX_LANGUAGES 16
 #define FORM_MAX_FILE_SIZE (64u << 20)
+#define FORM_MAX_COLUMNS 32        /* columns of one choice list */
+#define FORM_MAX_ERRORS 1000       /* problems reported for one form */
+
+struct form_index; /* name lookups, private to the loader */
 
 /* A label, hint or message in each of the form's languages. */
 struct form_text {
@@ -55,6 +59,11 @@ struct form_list {
 	size_t ncolumns;
 	char *file;     /* the TSV it was read from, NULL when inline */
 	int line, col;
+
+	/* Private to the loader: lookups by value; a TSV list's strings and arrays. */
+	struct form_index *index;
+	char *pool;
+	char **cells;
 };
 
 struct form_field {
@@ -107,12 +116,16 @@ struct form {
 	size_t nfields;
 	/*
 	 * Every field in an order where each comes after all it depends on
-	 * (refs of its relevant, calculation, required and choice_filter
-	 * expressions, and its parent): the order to evaluate a record in.
+	 * (refs of its relevant, calculation, required, choice_filter and
+	 * repeat_count expressions, and its parent), document order otherwise:
+	 * the order to evaluate a record in.
 	 */
 	struct form_field **order;
 	struct form_indicator *indicators;
 	size_t nindicators;
+
+	/* Private to the loader: lookups of fields and lists by name. */
+	struct form_index *field_index, *list_index;
 };
 #define FORM_INIT { 0 }
 
@@ -137,7 +150,7 @@ size_t form_lang(const struct form *f, const char *lang);
 /* The text in language index `lang`, falling back to the default language, then NULL. */
 const char *form_text(const struct form *f, const struct form_text *t, size_t lang);
 
-/* "select_one LIST" etc: the name of t as written in forms. */
+/* The name of t as written in forms: "text", "select_one" (without the list) etc. */
 const char *form_type_name(enum form_type t);
 
 #endif
