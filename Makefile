@@ -15,7 +15,9 @@ DEBS = build-essential pkg-config clang libncurses-dev libsqlite3-dev libgit2-de
        libyaml-dev libutf8proc-dev libsodium-dev libcmocka-dev sqlite3 tmux git perl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-HAVE_PKGS := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+TOOLS = pkg-config clang prove tmux sqlite3 git
+HAVE_PKGS := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && \
+	       for t in $(TOOLS); do command -v $$t || exit 1; done >/dev/null && echo yes)
 
 BUILD := .build/$(notdir $(CC))$(if $(SAN),-san)
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
@@ -54,11 +56,14 @@ UNIT_DEPS_store = $(call o,util text record store)
 .DELETE_ON_ERROR:
 
 ifneq ($(HAVE_PKGS),yes)
+ifdef DEPS_TRIED
+$(error the build's packages are still missing after `make deps`: $(DEBS))
+endif
 # The libraries are missing: install them, then start again with pkg-config
 # able to find them.
 all check unit shell-tests run bench fuzz dieutra:
 	$(MAKE) deps
-	$(MAKE) $@
+	$(MAKE) DEPS_TRIED=1 $@
 else
 
 all: dieutra

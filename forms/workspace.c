@@ -1,0 +1,352 @@
+#include "workspace.h"
+
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "record.h"
+#include "store.h"
+#include "util.h"
+#include "validate.h"
+
+static bool matches(const char *s, const char *pattern)
+{
+	regex_t re;
+	bool ok;
+
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
+		die("bad built-in pattern %s", pattern);
+	ok = regexec(&re, s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return ok;
+}
+
+int workspace_check_identity(const struct workspace_identity *id, struct error *err)
+{
+	int ret = 0;
+
+	if (!id->commune || !matches(id->commune, "^[0-9]{5}$"))
+		ret = error_add(err, ERR_USAGE,
+				"--commune: '%s' is not a commune code: give its 5-digit GSO code, e.g. 04630",
+				id->commune ? id->commune : "");
+	if (!id->enumerator || !matches(id->enumerator, "^[^<>]*[^<> ] <[^<>@ ]+@[^<> ]+>$"))
+		ret = error_add(err, ERR_USAGE,
+				"--enumerator: '%s' should read \"Full Name <email>\", e.g. \"Lò Thị Hoa <hoa@example.vn>\"",
+				id->enumerator ? id->enumerator : "");
+	if (!id->device || !matches(id->device, "^[A-Za-z0-9]{1,8}$"))
+		ret = error_add(err, ERR_USAGE,
+				"--device: '%s' should be 1 to 8 letters or digits naming this laptop, e.g. A",
+				id->device ? id->device : "");
+	return ret;
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	if (n && dir[n - 1] == '/')
+		return xasprintf("%s%s", dir, name);
+	return xasprintf("%s/%s", dir, name);
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+static const char *base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Copies src to dst, making dst's directory if needed. */
+static int copy_file(const char *src, const char *dst, struct error *err)
+{
+	struct sbuf buf = SBUF_INIT;
+	char *dir = dir_of(dst);
+	int ret;
+
+	ret = read_file(src, &buf, err);
+	if (!ret)
+		ret = make_dirs(dir, err);
+	if (!ret)
+		ret = write_file_atomic(dst, buf.buf, buf.len, err);
+	sbuf_release(&buf);
+	free(dir);
+	return ret;
+}
+
+/* The form and the choice files it names, into dir/schema/. */
+static int copy_schema(const struct form *f, const char *schema_path, const char *dir,
+		       char **form_rel, struct error *err)
+{
+	char *src_dir = dir_of(schema_path);
+	char *dst_dir = path_join(dir, WORKSPACE_SCHEMA_DIR);
+	char *dst = NULL, *src = NULL;
+	size_t i;
+	int ret;
+
+	*form_rel = xasprintf("%s/%s", WORKSPACE_SCHEMA_DIR, base_of(schema_path));
+	dst = path_join(dir, *form_rel);
+	ret = copy_file(schema_path, dst, err);
+	for (i = 0; !ret && i < f->nlists; i++) {
+		const char *file = f->lists[i]->file;
+
+		if (!file)
+			continue;
+		free(src);
+		free(dst);
+		src = path_join(src_dir, file);
+		dst = path_join(dst_dir, file);
+		ret = copy_file(src, dst, err);
+	}
+	free(src);
+	free(dst);
+	free(src_dir);
+	free(dst_dir);
+	return ret;
+}
+
+int workspace_create(const char *dir, const struct workspace_identity *id,
+		     const char *schema_path, struct error *err)
+{
+	struct form f = FORM_INIT;
+	struct store *st = NULL;
+	char *db = path_join(dir, STORE_FILE);
+	char *form_rel = NULL;
+	struct stat sb;
+	int ret;
+
+	ret = workspace_check_identity(id, err);
+	if (ret)
+		goto out;
+	if (stat(db, &sb) == 0) {
+		ret = error_at(err, ERR_USAGE, dir, 0, 0,
+			       "already a dieutra workspace (it has %s)", STORE_FILE);
+		goto out;
+	}
+	ret = form_load(schema_path, &f, err);
+	if (ret)
+		goto out;
+	ret = make_dirs(dir, err);
+	if (ret)
+		goto out;
+	ret = copy_schema(&f, schema_path, dir, &form_rel, err);
+	if (ret)
+		goto out;
+	ret = store_open(db, true, &st, err);
+	if (ret)
+		goto out;
+	if ((ret = store_config_set(st, "commune", id->commune, err)) ||
+	    (ret = store_config_set(st, "enumerator", id->enumerator, err)) ||
+	    (ret = store_config_set(st, "device", id->device, err)) ||
+	    (ret = store_config_set(st, "form", form_rel, err)))
+		goto out;
+out:
+	if (st)
+		store_close(st);
+	form_release(&f);
+	free(form_rel);
+	free(db);
+	return ret;
+}
+
+int workspace_open(const char *dir, struct workspace *ws, struct error *err)
+{
+	char *db = path_join(dir, STORE_FILE);
+	char *form_rel = NULL, *form_path = NULL;
+	int ret;
+
+	*ws = (struct workspace)WORKSPACE_INIT;
+	ws->dir = xstrdup(dir);
+	ret = store_open(db, false, &ws->store, err);
+	if (ret == ERR_NOTFOUND) {
+		error_at(err, ret, dir, 0, 0,
+			 "not a dieutra workspace: run `dieutra init` there, or give -C DIR");
+		goto out;
+	}
+	if (ret)
+		goto out;
+	if ((ret = store_config_get(ws->store, "commune", &ws->commune, err)) ||
+	    (ret = store_config_get(ws->store, "enumerator", &ws->enumerator, err)) ||
+	    (ret = store_config_get(ws->store, "device", &ws->device, err)) ||
+	    (ret = store_config_get(ws->store, "form", &form_rel, err)))
+		goto out;
+	if (!ws->commune || !ws->enumerator || !ws->device || !form_rel) {
+		ret = error_at(err, ERR_ENV, db, 0, 0,
+			       "the workspace settings are incomplete: create the workspace again with `dieutra init`");
+		goto out;
+	}
+	form_path = path_join(dir, form_rel);
+	ret = form_load(form_path, &ws->form, err);
+out:
+	if (ret)
+		workspace_close(ws);
+	free(form_path);
+	free(form_rel);
+	free(db);
+	return ret;
+}
+
+void workspace_close(struct workspace *ws)
+{
+	if (ws->store)
+		store_close(ws->store);
+	form_release(&ws->form);
+	free(ws->dir);
+	free(ws->commune);
+	free(ws->enumerator);
+	free(ws->device);
+	*ws = (struct workspace)WORKSPACE_INIT;
+}
+
+static void set_str(char **dst, const char *src)
+{
+	free(*dst);
+	*dst = src ? xstrdup(src) : NULL;
+}
+
+/* Checks what a record says about itself against this workspace. */
+static int check_header(struct workspace *ws, const struct record *r, struct error *err)
+{
+	const char *file = r->file;
+	int ret = 0;
+
+	if (r->status && !record_status_valid(r->status))
+		ret = error_at(err, ERR_DATA, file, 0, 0,
+			       "status '%s' is not one of draft, complete, void", r->status);
+	else if (r->status && !strcmp(r->status, "rejected"))
+		ret = error_at(err, ERR_DATA, file, 0, 0,
+			       "status 'rejected' is set by the district's review, not by `add`");
+	if (r->form && strcmp(r->form, ws->form.id))
+		ret = error_at(err, ERR_DATA, file, 0, 0,
+			       "the record is for form '%s' but this workspace uses '%s'",
+			       r->form, ws->form.id);
+	if (r->version && strcmp(r->version, ws->form.version))
+		ret = error_at(err, ERR_DATA, file, 0, 0,
+			       "the record was made with form version %s but this workspace has version %s",
+			       r->version, ws->form.version);
+	if (r->id) {
+		size_t n = strlen(ws->commune);
+
+		if (!matches(r->id, "^[0-9]{5}-[A-Za-z0-9]{1,8}-[0-9]{4,9}$"))
+			ret = error_at(err, ERR_DATA, file, 0, 0,
+				       "id '%s' is not of the form CODE-DEVICE-NNNN (e.g. %s-%s-0001)",
+				       r->id, ws->commune, ws->device);
+		else if (strncmp(r->id, ws->commune, n) || r->id[n] != '-')
+			ret = error_at(err, ERR_DATA, file, 0, 0,
+				       "id '%s' belongs to another commune; this workspace is commune %s",
+				       r->id, ws->commune);
+	}
+	return ret;
+}
+
+/*
+ * Fills r's meta from the stored version of the same id and tells whether
+ * anything differs.  *found is false when the id is new.
+ */
+static int compare_stored(struct workspace *ws, struct record *r, bool *found,
+			  bool *same, struct error *err)
+{
+	struct store_row row = { 0 };
+	struct error get_err = ERROR_INIT;
+	struct record old;
+	struct sbuf now = SBUF_INIT;
+	int ret;
+
+	*found = *same = false;
+	record_init(&old);
+	ret = store_get(ws->store, r->id, &row, &get_err);
+	if (ret == ERR_NOTFOUND) {
+		ret = 0;
+		goto out;
+	}
+	error_move(err, &get_err);
+	if (ret)
+		goto out;
+	*found = true;
+	ret = record_parse(row.body, strlen(row.body), r->id, &old, err);
+	if (ret) {
+		ret = error_add(err, ERR_ENV, "the stored copy of %s cannot be read", r->id);
+		goto out;
+	}
+	set_str(&r->created, old.created);
+	set_str(&r->modified, old.modified);
+	set_str(&r->enumerator, old.enumerator);
+	set_str(&r->device, old.device);
+	record_write(r, &now);
+	*same = !strcmp(sbuf_str(&now), row.body);
+out:
+	error_release(&get_err);
+	sbuf_release(&now);
+	record_release(&old);
+	store_row_release(&row);
+	return ret;
+}
+
+int workspace_save(struct workspace *ws, struct record *r, const char *lang,
+		   enum workspace_saved *saved, struct error *err)
+{
+	struct validate_opts opts = { lang, util_now(), false };
+	char stamp[21], *same_id = NULL, *title = NULL;
+	bool found = false, same = false;
+	int ret;
+
+	ret = check_header(ws, r, err);
+	if (ret)
+		goto out;
+	if (!r->status)
+		r->status = xstrdup("complete");
+	opts.draft = !strcmp(r->status, "draft") || !strcmp(r->status, "void");
+	ret = validate_record(&ws->form, r, &opts, err);
+	if (ret)
+		goto out;
+	if (!r->id) {
+		ret = store_find_same(ws->store, r, &same_id, err);
+		if (ret)
+			goto out;
+		r->id = same_id;
+		same_id = NULL;
+	}
+	if (r->id) {
+		ret = compare_stored(ws, r, &found, &same, err);
+		if (ret)
+			goto out;
+	} else {
+		long seq;
+
+		ret = store_next_seq(ws->store, &seq, err);
+		if (ret)
+			goto out;
+		r->id = xasprintf("%s-%s-%04ld", ws->commune, ws->device, seq);
+	}
+	if (found && same) {
+		*saved = WORKSPACE_UNCHANGED;
+		goto out;
+	}
+	util_format_time(opts.now, stamp);
+	if (!found)
+		set_str(&r->created, stamp);
+	set_str(&r->modified, stamp);
+	set_str(&r->enumerator, ws->enumerator);
+	set_str(&r->device, ws->device);
+	title = validate_title(&ws->form, r, opts.now);
+	ret = store_put(ws->store, r, title, err);
+	if (ret)
+		goto out;
+	*saved = found ? WORKSPACE_UPDATED : WORKSPACE_NEW;
+out:
+	free(title);
+	free(same_id);
+	return ret;
+}

@@ -1,0 +1,76 @@
+/*
+ * workspace.h - a commune workspace: the store of answers, the form in
+ * force and who is working (commune, enumerator, device).  The command line
+ * and the full-screen app both enter answers through workspace_save(), so
+ * that a record is validated and stamped the same way whichever way it came.
+ *
+ * Layout of a workspace directory:
+ *   dieutra.db        the store (forms/store.h)
+ *   schema/           the form and its choice-list files, copied at init
+ */
+#ifndef DIEUTRA_WORKSPACE_H
+#define DIEUTRA_WORKSPACE_H
+
+#include "form.h"
+
+struct error;
+struct record;
+struct store;
+
+#define WORKSPACE_SCHEMA_DIR "schema"
+
+struct workspace {
+	char *dir;
+	struct store *store;
+	struct form form;
+	char *commune;    /* 5-digit GSO code, e.g. 04630 */
+	char *enumerator; /* "Name <email>" */
+	char *device;     /* short id of this laptop, e.g. A */
+};
+#define WORKSPACE_INIT { NULL, NULL, FORM_INIT, NULL, NULL, NULL }
+
+struct workspace_identity {
+	const char *commune, *enumerator, *device;
+};
+
+/*
+ * Checks an identity: commune 5 digits, enumerator "Name <email>", device
+ * 1-8 letters or digits.  Returns 0 or ERR_USAGE with a message per problem.
+ */
+int workspace_check_identity(const struct workspace_identity *id, struct error *err);
+
+/*
+ * Creates a workspace in dir (made if missing; refused when it already holds
+ * a store) with the form at schema_path, which is checked first and copied
+ * with its choice files into dir/schema/.  Returns 0, ERR_DATA (a bad form
+ * or identity), ERR_USAGE (already a workspace) or ERR_ENV.
+ */
+int workspace_create(const char *dir, const struct workspace_identity *id,
+		     const char *schema_path, struct error *err);
+
+/* Opens the workspace in dir.  Returns 0, ERR_NOTFOUND (not a workspace) or ERR_ENV. */
+int workspace_open(const char *dir, struct workspace *ws, struct error *err);
+/* Frees what ws holds and closes its store; ws is WORKSPACE_INIT afterwards. */
+void workspace_close(struct workspace *ws);
+
+enum workspace_saved {
+	WORKSPACE_NEW,       /* a record not seen before was stored */
+	WORKSPACE_UPDATED,   /* an existing record changed */
+	WORKSPACE_UNCHANGED, /* the same answers were already stored: nothing written */
+};
+
+/*
+ * Validates r against the workspace's form (completely unless its status
+ * is draft or void) and stores it in one transaction.  A record without an
+ * id gets the next CODE-DEVICE-NNNN, unless a stored record has exactly the
+ * same answers, which is then reported unchanged (so adding a file twice
+ * does not duplicate it).  meta.created is kept from the stored record;
+ * meta.modified, enumerator and device are stamped only when something
+ * changed.  On success r holds what was stored and *saved says what
+ * happened.  Returns 0, ERR_DATA with every problem (nothing stored), or
+ * ERR_ENV.
+ */
+int workspace_save(struct workspace *ws, struct record *r, const char *lang,
+		   enum workspace_saved *saved, struct error *err);
+
+#endif

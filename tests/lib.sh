@@ -1,0 +1,80 @@
+# lib.sh - the harness of the shell tests (tests/tNNNN-*.t), in the manner
+# of git's t/test-lib.sh, speaking TAP for `prove`.
+#
+# A test script sources this file, then calls
+#   expect_success 'what it proves' 'shell commands'
+# for each check and `done_testing` at the end.  Each script runs in its own
+# temporary directory.  $DIEUTRA is the binary under test and $SRC the
+# source tree (both set by `make check`).
+
+set -u
+: "${DIEUTRA:?run the tests through make check (DIEUTRA is not set)}"
+: "${SRC:?run the tests through make check (SRC is not set)}"
+
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dieutra-test.XXXXXX")
+trap 'rm -rf "$TEST_DIR"' EXIT
+cd "$TEST_DIR" || exit 1
+
+# A fixed clock makes timestamps and today() reproducible.
+DIEUTRA_NOW=2026-11-23T09:00:00Z
+TZ=UTC
+LC_ALL=C.UTF-8
+export DIEUTRA_NOW TZ LC_ALL
+
+test_count=0
+test_failed=0
+
+dieutra() {
+	"$DIEUTRA" "$@"
+}
+
+# expect_success DESCRIPTION BODY: BODY runs in a subshell with `set -e`;
+# the check passes when it exits 0.  Its output is shown only on failure.
+expect_success() {
+	test_count=$((test_count + 1))
+	if (set -e; eval "$2") >"$TEST_DIR/.out" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TEST_DIR/.out"
+	fi
+}
+
+# expect_code CODE COMMAND...: the command exits with CODE.
+expect_code() {
+	want=$1
+	shift
+	set +e
+	"$@"
+	got=$?
+	set -e
+	if [ "$got" != "$want" ]; then
+		echo "expected exit status $want, got $got: $*" >&2
+		return 1
+	fi
+}
+
+# contains FILE TEXT: FILE has a line containing TEXT (a fixed string).
+contains() {
+	if ! grep -qF -- "$2" "$1"; then
+		echo "'$1' does not contain: $2" >&2
+		echo "--- $1:" >&2
+		cat "$1" >&2
+		return 1
+	fi
+}
+
+# lacks FILE TEXT: no line of FILE contains TEXT.
+lacks() {
+	if grep -qF -- "$2" "$1"; then
+		echo "'$1' should not contain: $2" >&2
+		cat "$1" >&2
+		return 1
+	fi
+}
+
+done_testing() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+}

@@ -1,0 +1,46 @@
+/*
+ * cli.h - what the commands of tui/ share: the table's entry type, the
+ * context main() hands each command, and small helpers for options.
+ */
+#ifndef DIEUTRA_CLI_H
+#define DIEUTRA_CLI_H
+
+#include <stdbool.h>
+
+#include "util.h"
+#include "workspace.h"
+
+struct cli {
+	const char *dir;        /* -C DIR, default "." */
+	struct workspace ws;    /* opened by main() for commands with NEED_WORKSPACE */
+	struct error err;       /* messages for the user; main() prints them */
+	const char *name;       /* the running command's name */
+	const char *usage;      /* its usage text */
+};
+
+enum {
+	NEED_WORKSPACE = 1 << 0, /* main() opens cli->ws before the command runs */
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct cli *cli);
+	unsigned flags;
+	const char *summary;
+	const char *usage; /* printed by --help and after a usage error */
+};
+
+/*
+ * Commands: argv[0] is the command's name; they return 0 or an ERR_* code
+ * with messages in cli->err (main maps the code to the exit status).
+ */
+int cmd_init(int argc, char **argv, struct cli *cli);
+int cmd_add(int argc, char **argv, struct cli *cli);
+int cmd_list(int argc, char **argv, struct cli *cli);
+int cmd_show(int argc, char **argv, struct cli *cli);
+int cmd_check_schema(int argc, char **argv, struct cli *cli);
+
+/* Reports a usage error ("dieutra add: ...") and returns ERR_USAGE. */
+int cli_usage_error(struct cli *cli, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+#endif

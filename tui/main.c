@@ -1,0 +1,173 @@
+/*
+ * main.c - the entry point and the command table (as git.c and tmux's
+ * cmd table): global options, then one command per invocation.
+ *
+ * Exit status (DESIGN.md §1): 0 done; 1 the data or input was refused;
+ * 2 usage error; 3 environment failure.
+ */
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define DIEUTRA_VERSION "0.1.0"
+
+static const struct cmd commands[] = {
+	{ "init", cmd_init, 0, "create a commune workspace",
+	  "dieutra init --commune CODE --enumerator \"NAME <EMAIL>\" --device ID --schema FILE [DIR]\n"
+	  "\n"
+	  "Creates a commune workspace in DIR (default: the -C directory): the local store\n"
+	  "of answers and a copy of the form FILE with its choice lists.\n"
+	  "  --commune CODE        the commune's 5-digit GSO code, e.g. 04630\n"
+	  "  --enumerator \"N <E>\"  who enters the data on this laptop\n"
+	  "  --device ID           1-8 letters or digits naming this laptop, e.g. A\n"
+	  "  --schema FILE         the form definition (YAML)\n" },
+	{ "add", cmd_add, NEED_WORKSPACE, "enter or update records from answer files",
+	  "dieutra add [--lang vi|en] FILE...\n"
+	  "\n"
+	  "Reads records in the record format (see `dieutra show`), validates each one\n"
+	  "exactly as the app does and stores it, printing its id.  `-` reads standard\n"
+	  "input.  An invalid record is refused with every problem listed and nothing of\n"
+	  "it is stored; adding the same answers twice changes nothing.\n"
+	  "  --lang L   language of the messages (default: the form's first language)\n" },
+	{ "list", cmd_list, NEED_WORKSPACE, "list records",
+	  "dieutra list [--status draft|complete|void|rejected] [--search TEXT]\n"
+	  "\n"
+	  "One line per record: id, status, title.  --search ignores case and\n"
+	  "Vietnamese diacritics: \"nguyen van a\" finds \"Nguyễn Văn A\".\n" },
+	{ "show", cmd_show, NEED_WORKSPACE, "print a record",
+	  "dieutra show ID\n"
+	  "\n"
+	  "Prints the record in its canonical text form, which `dieutra add` reads back.\n" },
+	{ "check-schema", cmd_check_schema, 0, "check form definitions",
+	  "dieutra check-schema FILE...\n"
+	  "\n"
+	  "Loads each form definition and prints every problem as file:line:col: message.\n"
+	  "Exits 0 when all are clean, 1 otherwise.\n" },
+};
+
+static const char main_usage[] =
+	"usage: dieutra [-C DIR] COMMAND [ARGS]\n"
+	"       dieutra --version | --help\n"
+	"\n"
+	"dieutra: the annual child census, door to door, offline.\n"
+	"  -C DIR   work in the workspace DIR instead of the current directory\n"
+	"\n"
+	"Commands:\n";
+
+static void print_main_usage(FILE *out)
+{
+	size_t i;
+
+	fputs(main_usage, out);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n`dieutra COMMAND --help` tells more about each.\n", out);
+}
+
+int cli_usage_error(struct cli *cli, const char *fmt, ...)
+{
+	struct sbuf sb = SBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	error_add(&cli->err, ERR_USAGE, "dieutra %s: %s", cli->name, sbuf_str(&sb));
+	sbuf_release(&sb);
+	return ERR_USAGE;
+}
+
+static int exit_status(int rc)
+{
+	switch (rc) {
+	case 0:
+		return 0;
+	case ERR_USAGE:
+		return 2;
+	case ERR_ENV:
+		return 3;
+	default:
+		return 1;
+	}
+}
+
+static const struct cmd *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { ".", WORKSPACE_INIT, ERROR_INIT, NULL, NULL };
+	const struct cmd *cmd;
+	int i = 1, rc;
+
+	setlocale(LC_ALL, "");
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "-C") && i + 1 < argc) {
+			cli.dir = argv[i + 1];
+			i += 2;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			print_main_usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("dieutra %s\n", DIEUTRA_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "dieutra: unknown option '%s'\n\n", argv[i]);
+			print_main_usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		print_main_usage(stderr);
+		return 2;
+	}
+	cmd = find_command(argv[i]);
+	if (!cmd) {
+		fprintf(stderr, "dieutra: '%s' is not a command; see `dieutra --help`\n", argv[i]);
+		return 2;
+	}
+	argc -= i;
+	argv += i;
+	cli.name = cmd->name;
+	cli.usage = cmd->usage;
+	if (wants_help(argc, argv)) {
+		fputs(cmd->usage, stdout);
+		return 0;
+	}
+	rc = 0;
+	if (cmd->flags & NEED_WORKSPACE)
+		rc = workspace_open(cli.dir, &cli.ws, &cli.err);
+	if (!rc)
+		rc = cmd->fn(argc, argv, &cli);
+	error_print(&cli.err, stderr, NULL);
+	if (rc == ERR_USAGE)
+		fprintf(stderr, "usage: %.*s\n       (`dieutra %s --help` tells more)\n",
+			(int)strcspn(cmd->usage, "\n"), cmd->usage, cmd->name);
+	workspace_close(&cli.ws);
+	error_release(&cli.err);
+	return exit_status(rc);
+}
