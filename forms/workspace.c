@@ -171,8 +171,8 @@ int workspace_open(const char *dir, struct workspace *ws, struct error *err)
 	ws->dir = xstrdup(dir);
 	ret = store_open(db, false, &ws->store, err);
 	if (ret == ERR_NOTFOUND) {
-		error_at(err, ret, dir, 0, 0,
-			 "not a dieutra workspace: run `dieutra init` there, or give -C DIR");
+		ret = error_at(err, ERR_ENV, dir, 0, 0,
+			       "not a dieutra workspace: run `dieutra init` there, or give -C DIR");
 		goto out;
 	}
 	if (ret)
