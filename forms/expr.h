@@ -26,7 +26,11 @@ enum expr_type {
 	EXPR_NODESET, /* the answers of a field inside a repeat, one per item */
 };
 
-/* A value.  EXPR_VALUE_INIT is the empty string; expr_value_release() frees it. */
+/*
+ * A value.  EXPR_VALUE_INIT is the empty string; expr_value_release() frees
+ * it and leaves the empty string.  The setters below release what v held
+ * first, so v must be initialised.
+ */
 struct expr_value {
 	enum expr_type type;
 	double num;    /* EXPR_NUMBER, EXPR_DATE */
@@ -41,12 +45,20 @@ void expr_value_release(struct expr_value *v);
 void expr_set_string(struct expr_value *v, const char *s);    /* copies s */
 void expr_set_number(struct expr_value *v, double n);
 void expr_set_bool(struct expr_value *v, bool b);
-/* Adds a copy of s to v, turning v into a nodeset first if it is not one. */
+/* Adds a copy of s to v, turning v into an empty nodeset first if it is not one. */
 void expr_nodeset_add(struct expr_value *v, const char *s);
+/* Makes v an empty nodeset (a repeat field with no items). */
+void expr_set_nodeset(struct expr_value *v);
 
-/* XPath conversions.  expr_to_string() returns a new string the caller frees:
- * numbers print without a trailing ".0" ("3", "2.5"), NaN prints as "",
- * dates as YYYY-MM-DD, booleans as "true"/"false", a nodeset as its first item. */
+/*
+ * XPath conversions.  expr_to_string() returns a new string the caller frees:
+ * numbers print without a trailing ".0" ("3", "2.5") and never in exponent
+ * form, NaN prints as "", infinities as "Infinity"/"-Infinity", dates as
+ * YYYY-MM-DD (or YYYY-MM-DDThh:mm:ss.fffZ when they carry a time of day),
+ * booleans as "true"/"false", a nodeset as its first item ("" when empty).
+ * expr_to_number() reads a trimmed decimal ("1e3" is NaN) or a date string
+ * (days); expr_to_bool() is XPath's: a string is true when non-empty.
+ */
 char *expr_to_string(const struct expr_value *v);
 double expr_to_number(const struct expr_value *v);
 bool expr_to_bool(const struct expr_value *v);
@@ -83,11 +95,13 @@ struct expr; /* a parsed expression, opaque */
  * Parses src.  Returns 0 and *out (free with expr_free), or ERR_DATA with one
  * message in err whose col is the 1-based column inside src where the
  * problem is (line 0, file NULL: the caller adds the position of src).
+ * Columns count characters, not bytes, as libyaml's marks do.
  * Unknown functions and wrong numbers of arguments are syntax errors.
  * Nesting deeper than EXPR_MAX_DEPTH is refused rather than overflowing the
- * stack.
+ * stack, and so is a chain of more than EXPR_MAX_CHAIN binary operators.
  */
 #define EXPR_MAX_DEPTH 200
+#define EXPR_MAX_CHAIN 1000
 int expr_parse(const char *src, struct expr **out, struct error *err);
 void expr_free(struct expr *e);
 
@@ -97,16 +111,19 @@ const char *expr_source(const struct expr *e);
 /*
  * Calls fn once per ${name} reference in e, in source order, with the
  * 1-based column of the `$` inside the source.  Bare names (choice columns)
- * are reported with bare = true.
+ * are reported with bare = true and the column of the name.  The field that
+ * jr:choice-name(value, '${field}') names in its string is reported too
+ * (bare = false, the column of its `$`), so that loaders check it exists.
  */
 void expr_refs(const struct expr *e,
 	       void (*fn)(void *data, const char *name, int col, bool bare),
 	       void *data);
 
 /*
- * Evaluates e in ctx into out (which the caller releases).  Returns 0, or
- * ERR_DATA with a message in err on a runtime error (an invalid regular
- * expression, a lookup that failed).
+ * Evaluates e in ctx into out (initialised; what it held is released; the
+ * caller releases the result).  Returns 0, or ERR_DATA with a message in err
+ * on a runtime error (an invalid regular expression, a lookup that failed),
+ * out then being the empty string.
  */
 int expr_eval(const struct expr *e, const struct expr_ctx *ctx,
 	      struct expr_value *out, struct error *err);
@@ -120,7 +137,10 @@ char *expr_eval_string(const struct expr *e, const struct expr_ctx *ctx, struct 
  * date) into days since 1970-01-01; returns false when s is not one.
  */
 bool expr_parse_date(const char *s, long long *days);
-/* Formats days since 1970-01-01 as YYYY-MM-DD into buf[11]. */
+/*
+ * Formats days since 1970-01-01 as YYYY-MM-DD into buf[11]; days outside
+ * 0000-01-01..9999-12-31 are clamped to that range.
+ */
 void expr_format_date(long long days, char buf[11]);
 
 #endif
