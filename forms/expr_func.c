@@ -214,7 +214,7 @@ static int f_substr(const struct expr_call *c, struct expr_value *out)
 	char *s;
 	double start, end = INFINITY;
 	long long len, a, b;
-	const char *from;
+	const char *from, *to;
 	int ret = arg_str(c, 0, &s);
 
 	if (!ret)
@@ -230,10 +230,8 @@ static int f_substr(const struct expr_call *c, struct expr_value *out)
 		a = a < 0 ? 0 : a > len ? len : a;
 		b = b < 0 ? 0 : b > len ? len : b;
 		from = utf8_at(s, (size_t)a);
-		if (a < b)
-			expr_take_string(out, xstrndup(from, (size_t)(utf8_at(from, (size_t)(b - a)) - from)));
-		else
-			expr_set_string(out, NULL);
+		to = utf8_at(from, a < b ? (size_t)(b - a) : 0);
+		expr_take_string(out, xstrndup(from, (size_t)(to - from)));
 	}
 	free(s);
 	return ret;
@@ -520,7 +518,8 @@ static int extreme(const struct expr_call *c, int sign, struct expr_value *out)
 	for (i = 0; !ret && i < c->nargs; i++) {
 		ret = expr_call_arg(c, i, &v);
 		for (j = 0; !ret && j < (v.type == EXPR_NODESET ? v.nitems : 1); j++) {
-			x = v.type == EXPR_NODESET ? expr_string_number(v.items[j]) : expr_to_number(&v);
+			x = v.type == EXPR_NODESET ? expr_string_number(v.items[j]) :
+						     expr_to_number(&v);
 			if (!isnan(x) && (isnan(best) || sign * (x - best) > 0))
 				best = x;
 		}
