@@ -44,12 +44,14 @@ SHELL_TESTS = $(sort $(wildcard tests/t[0-9]*.t))
 # Each unit test links only the modules it exercises, so that one module
 # can be tested while another is being written.
 o = $(addprefix $(BUILD)/forms/,$(addsuffix .o,$(1)))
-UNIT_DEPS_expr = $(call o,util expr expr_func text)
+EXPR = $(basename $(notdir $(wildcard forms/expr*.c)))
+FORM = $(basename $(notdir $(wildcard forms/form*.c)))
+UNIT_DEPS_expr = $(call o,util $(EXPR))
 UNIT_DEPS_text = $(call o,util text)
 UNIT_DEPS_util = $(call o,util)
 UNIT_DEPS_record = $(call o,util text record)
-UNIT_DEPS_form = $(call o,util text expr expr_func form)
-UNIT_DEPS_validate = $(call o,util text expr expr_func form record validate)
+UNIT_DEPS_form = $(call o,util text record $(EXPR) $(FORM))
+UNIT_DEPS_validate = $(call o,util text record $(EXPR) $(FORM) validate)
 UNIT_DEPS_store = $(call o,util text record store)
 
 .PHONY: all check unit shell-tests run deps clean bench fuzz lint format FORCE
