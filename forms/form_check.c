@@ -63,10 +63,16 @@ static void load_indicator(struct form_ctx *c, const struct record_node *n,
 			   struct form_indicator *ind, struct form_isrc *src,
 			   struct form_index *names)
 {
-	const struct record_node *name = record_node_get(n, "name");
-	struct sbuf sb = SBUF_INIT;
+	static const char *const keys[] = {
+		"name", "label", "over", "denominator", "numerator", "target",
+	};
+	const struct record_node *name = record_node_get(n, "name"),
+				 *label = record_node_get(n, "label"),
+				 *over = record_node_get(n, "over"),
+				 *target = record_node_get(n, "target");
+	struct sbuf sb = SBUF_INIT, what = SBUF_INIT;
 	const char *s;
-	size_t i, first;
+	size_t i, j, first;
 
 	ind->line = n->line;
 	ind->col = n->col;
@@ -84,35 +90,36 @@ static void load_indicator(struct form_ctx *c, const struct record_node *n,
 	}
 	sbuf_addf(&sb, "indicator '%s'", ind->name ? ind->name : "");
 	for (i = 0; i < n->nkids; i++) {
-		const struct record_node *k = n->kids[i];
-		struct sbuf what = SBUF_INIT;
-
-		sbuf_addf(&what, "%s of %s", k->key, sbuf_str(&sb));
-		if (!strcmp(k->key, "label")) {
-			form_parse_text(c, k, &ind->label, sbuf_str(&what));
-		} else if (!strcmp(k->key, "over")) {
-			indicator_over(c, k, ind);
-		} else if (!strcmp(k->key, "denominator")) {
-			src->denominator = k;
-			form_parse_expr(c, k, &ind->denominator, sbuf_str(&what));
-		} else if (!strcmp(k->key, "numerator")) {
-			src->numerator = k;
-			form_parse_expr(c, k, &ind->numerator, sbuf_str(&what));
-		} else if (!strcmp(k->key, "target")) {
-			s = form_scalar(c, k, "'target'");
-			if (s && !parse_target(s, ind->target_op, &ind->target))
-				form_err(c, k, "bad target '%s' of %s: write e.g. '>= 95' or '< 1' "
-					 "(a percentage)", s, sbuf_str(&sb));
-		} else if (strcmp(k->key, "name")) {
-			form_err(c, k, "unknown key '%s' in %s (allowed: " INDICATOR_KEYS ")",
-				 k->key, sbuf_str(&sb));
-		}
-		sbuf_release(&what);
+		for (j = 0; j < sizeof(keys) / sizeof(*keys) && strcmp(n->kids[i]->key, keys[j]); j++)
+			;
+		if (j == sizeof(keys) / sizeof(*keys))
+			form_err(c, n->kids[i], "unknown key '%s' in %s (allowed: " INDICATOR_KEYS ")",
+				 n->kids[i]->key, sbuf_str(&sb));
 	}
-	if (!record_node_get(n, "label"))
+	sbuf_addf(&what, "label of %s", sbuf_str(&sb));
+	if (label)
+		form_parse_text(c, label, &ind->label, sbuf_str(&what));
+	else
 		form_err(c, n, "%s has no label", sbuf_str(&sb));
-	if (!src->numerator)
+	if (over)
+		indicator_over(c, over, ind);
+	src->denominator = record_node_get(n, "denominator");
+	sbuf_reset(&what);
+	sbuf_addf(&what, "denominator of %s", sbuf_str(&sb));
+	if (src->denominator)
+		form_parse_expr(c, src->denominator, &ind->denominator, sbuf_str(&what));
+	src->numerator = record_node_get(n, "numerator");
+	sbuf_reset(&what);
+	sbuf_addf(&what, "numerator of %s", sbuf_str(&sb));
+	if (src->numerator)
+		form_parse_expr(c, src->numerator, &ind->numerator, sbuf_str(&what));
+	else
 		form_err(c, n, "%s has no numerator: the condition its members meet", sbuf_str(&sb));
+	if (target && (s = form_scalar(c, target, "'target'")) &&
+	    !parse_target(s, ind->target_op, &ind->target))
+		form_err(c, target, "bad target '%s' of %s: write e.g. '>= 95' or '< 1' "
+			 "(a percentage)", s, sbuf_str(&sb));
+	sbuf_release(&what);
 	sbuf_release(&sb);
 }
 
