@@ -515,6 +515,34 @@ static void test_huge_inline_list(void **state)
 	sbuf_release(&sb);
 }
 
+/* A TSV list is counted too, and refused at the row past the limit. */
+static void test_huge_tsv_list(void **state)
+{
+	static const char form[] =
+		"form: huge\nversion: \"1\"\nchoices:\n"
+		"  big: {file: big.tsv, value: v, label: l}\n"
+		"fields:\n  - {name: a, type: select_one big, label: A}\n";
+	struct sbuf tsv = SBUF_INIT;
+	struct form f = FORM_INIT;
+	struct error err = ERROR_INIT;
+	char *path;
+	int i;
+
+	sbuf_adds(&tsv, "v\tl\n");
+	for (i = 0; i < FORM_MAX_CHOICES + 50000; i++)
+		sbuf_addf(&tsv, "v%d\tx\n", i);
+	free(write_tmp(state, "big.tsv", tsv.buf, tsv.len));
+	path = write_tmp(state, "form.yaml", form, sizeof(form) - 1);
+	assert_int_equal(form_load(path, &f, &err), ERR_DATA);
+	assert_int_equal(err.n, 1);
+	assert_non_null(strstr(err.items[0].msg, "more than 200000 choices"));
+	assert_int_equal(err.items[0].line, FORM_MAX_CHOICES + 2);
+	assert_non_null(strstr(err.items[0].file, "big.tsv"));
+	error_release(&err);
+	sbuf_release(&tsv);
+	free(path);
+}
+
 static void test_cycle_of_three(void **state)
 {
 	static const char text[] =
@@ -726,6 +754,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deep_expression, make_tmp, remove_tmp),
 		cmocka_unit_test_setup_teardown(test_deep_groups, make_tmp, remove_tmp),
 		cmocka_unit_test_setup_teardown(test_huge_inline_list, make_tmp, remove_tmp),
+		cmocka_unit_test_setup_teardown(test_huge_tsv_list, make_tmp, remove_tmp),
 		cmocka_unit_test_setup_teardown(test_cycle_of_three, make_tmp, remove_tmp),
 		cmocka_unit_test_setup_teardown(test_too_many_fields, make_tmp, remove_tmp),
 		cmocka_unit_test_setup_teardown(test_problems_are_capped, make_tmp, remove_tmp),
