@@ -449,7 +449,7 @@ int form_load(const char *path, struct form *f, struct error *err)
 		goto out;
 	} else if (e) {
 		ret = error_at(err, e == ENOENT ? ERR_NOTFOUND : ERR_ENV, path, 0, 0,
-			       "cannot read: %s", strerror(e));
+			       "cannot %s: %s", e == EIO ? "read" : "open", strerror(e));
 		goto out;
 	}
 	ret = record_tree_parse(sbuf_str(&buf), buf.len, path, &root, err);

@@ -622,6 +622,7 @@ static void test_unreadable(void **state)
 	assert_int_equal(form_load(path, &f, &err), ERR_NOTFOUND);
 	assert_int_equal(err.n, 1);
 	assert_string_equal(err.items[0].file, path);
+	assert_string_equal(err.items[0].msg, "cannot open: No such file or directory");
 	assert_int_equal(form_load((char *)*state, &f, &err), ERR_ENV);
 	assert_int_equal(err.n, 2);
 	error_release(&err);
