@@ -12,9 +12,9 @@ struct form;
 struct record;
 
 struct validate_opts {
-	const char *lang;   /* language of messages; NULL: the form's default */
+	const char *lang;   /* language of messages (vi, en); NULL: the form's default */
 	long long now;      /* for today(); 0: util_now() */
-	bool draft;         /* a draft: check structure and types, not required answers */
+	bool draft;         /* a draft: check only structure and types (step 1 below) */
 };
 
 /*
@@ -26,20 +26,26 @@ struct validate_opts {
  *     new one, unique in their list;
  *  3. in dependency order, answers of irrelevant fields are dropped and
  *     calculations computed and stored (an empty result is not stored);
- *  4. required answers (unless opts->draft), constraints, choice filters
+ *  4. unless opts->draft: required answers, constraints, choice filters
  *     and repeat_count are checked.
  * r->form and r->version are set from f.  Every problem is appended to err
- * as "path: message" (e.g. "children[2].dob: Date of birth is after the
- * visit date"), with the line and column of the answer when r was parsed
- * from a file.  Returns 0 when r is valid, ERR_DATA otherwise; r is
- * normalised either way.
+ * (may be NULL) as "path: message" (e.g. "children[2].dob: Date of birth is
+ * after the visit date"; items count from 1), with r->file and the line and
+ * column of the answer, or of the enclosing map when the answer is missing
+ * (0 for nodes built in memory).  The form's own messages are used where it
+ * has them, else the engine's, in Vietnamese or English.  An expression
+ * that fails at run time is a problem of the field, never fatal.  Answers
+ * that are invalid or unknown stay in r (unknown keys last in their map) so
+ * that nothing typed is lost.  opts may be NULL (the defaults).  Returns 0
+ * when r is valid, ERR_DATA otherwise; r is normalised either way.
  */
 int validate_record(const struct form *f, struct record *r,
 		    const struct validate_opts *opts, struct error *err);
 
 /*
- * The record's display title: the form's instance_name evaluated on r, or
- * NULL when the form has none or it is empty.  Caller frees.
+ * The record's display title: the form's instance_name evaluated on r (at
+ * the top level; now = 0: util_now()), or NULL when the form has none, it
+ * is empty or it fails.  Caller frees.
  */
 char *validate_title(const struct form *f, const struct record *r, long long now);
 
