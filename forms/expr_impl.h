@@ -1,6 +1,7 @@
 /*
- * expr_impl.h - what the language (expr.c) and its function table
- * (expr_func.c) share.  Not part of the public interface: include expr.h.
+ * expr_impl.h - what the language (expr.c), its values (expr_value.c) and
+ * its function table (expr_func.c) share.  Not part of the public
+ * interface: include expr.h.
  */
 #ifndef DIEUTRA_EXPR_IMPL_H
 #define DIEUTRA_EXPR_IMPL_H
@@ -53,6 +54,11 @@ const char *expr_str_view(const struct expr_value *v, char **owned);
 
 /* XPath number() of a string: a trimmed decimal, or a date (time) as days. */
 double expr_string_number(const char *s);
+/*
+ * strtod() in the C locale: the program may have set LC_NUMERIC to one
+ * whose decimal point is a comma, and expressions always use '.'.
+ */
+double expr_strtod(const char *s);
 
 /*
  * s[0..len) as YYYY-MM-DD[Thh:mm[:ss[.fff]][Z|±hh[:mm]]] -> days since
