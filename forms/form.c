@@ -112,6 +112,8 @@ int form_parse_text(struct form_ctx *c, const struct record_node *n, struct form
 				       what, k->key, sbuf_str(&langs));
 		} else if (k->kind != RECORD_SCALAR) {
 			ret = form_err(c, k, "%s: the text in '%s' must be a string", what, k->key);
+		} else if (t->s[l]) {
+			ret = form_err(c, k, "%s: the text in '%s' is given twice", what, k->key);
 		} else {
 			t->s[l] = xstrdup(k->value);
 		}
