@@ -31,9 +31,17 @@ void store_close(struct store *s);
 int store_schema_version(void);
 
 /*
+ * The value of PRAGMA name (lower-case letters and _) on s's connection, as
+ * text: how `journal_mode` and `synchronous` can be checked.  *value is a
+ * new string the caller frees, NULL when SQLite gives no value (an unknown
+ * name).  Returns 0, ERR_USAGE (not a PRAGMA name) or ERR_ENV.
+ */
+int store_pragma(struct store *s, const char *name, char **value, struct error *err);
+
+/*
  * Workspace settings (commune, enumerator, device, form, ...).
  * store_config_get() sets *value to a new string the caller frees, or NULL
- * when key is unset.
+ * when key is unset.  store_config_set() needs a non-NULL value.
  */
 int store_config_get(struct store *s, const char *key, char **value, struct error *err);
 int store_config_set(struct store *s, const char *key, const char *value, struct error *err);
@@ -41,7 +49,12 @@ int store_config_set(struct store *s, const char *key, const char *value, struct
 /* Takes the next record number of this workspace (1, 2, ...), durably: never handed out twice. */
 int store_next_seq(struct store *s, long *seq, struct error *err);
 
-/* A stored record as listed: strings owned by the store_row, freed by store_row_release(). */
+/*
+ * A stored record.  Filled by store_get(): strings owned by the store_row,
+ * freed by store_row_release().  Passed to a store_list() callback: strings
+ * owned by the store and valid only during that call (copy what you keep).
+ * title, created and modified may be NULL.
+ */
 struct store_row {
 	char *id, *status, *title, *created, *modified;
 	char *body; /* the canonical text (record_write); NULL in listings */
@@ -52,10 +65,13 @@ void store_row_release(struct store_row *row);
  * Inserts or replaces record r (its id must be set), with its display title
  * (may be NULL).  The body, the search key (ids, title and every answer,
  * folded by text_fold) and the answers' fingerprint are derived from r.
+ * When r->created is NULL, the created stamp of the stored record of the
+ * same id is kept (in the column and in the body).  Returns 0, ERR_DATA
+ * when r lacks an id, form, version or a valid status, or ERR_ENV.
  */
 int store_put(struct store *s, const struct record *r, const char *title, struct error *err);
 
-/* Fills row (with body) for id.  Returns 0 or ERR_NOTFOUND. */
+/* Fills row (with body) for id.  Returns 0, ERR_NOTFOUND (with a message) or ERR_ENV. */
 int store_get(struct store *s, const char *id, struct store_row *row, struct error *err);
 
 /*
@@ -65,9 +81,16 @@ int store_get(struct store *s, const char *id, struct store_row *row, struct err
  */
 int store_find_same(struct store *s, const struct record *r, char **id, struct error *err);
 
+/* Words of a search beyond this many are ignored. */
+#define STORE_SEARCH_WORDS 8
+
 struct store_query {
 	const char *status; /* only this status; NULL: all */
-	const char *search; /* every word must occur in the folded search key; NULL: all */
+	/*
+	 * Every word (folded by text_fold; % _ \ match themselves) must occur
+	 * in the record's folded search key, as any part of it; NULL: all.
+	 */
+	const char *search;
 	int limit;          /* 0: no limit */
 };
 
