@@ -315,7 +315,7 @@ void store_close(struct store *s)
 		return;
 	for (i = 0; i < NQUERIES; i++)
 		sqlite3_finalize(s->q[i]);
-	/* Every statement is finalized, so the handle closes now or never. */
+	/* sqlite3_close() refuses only while statements remain, and none do now. */
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
