@@ -53,6 +53,9 @@ UNIT_DEPS_record = $(call o,util text record)
 UNIT_DEPS_form = $(call o,util text record $(EXPR) $(FORM))
 UNIT_DEPS_validate = $(call o,util text record $(EXPR) $(FORM) validate)
 UNIT_DEPS_store = $(call o,util text record store)
+tuio = $(addprefix $(BUILD)/tui/,$(addsuffix .o,$(1)))
+UNIT_DEPS_telex = $(call o,util text) $(call tuio,telex)
+UNIT_DEPS_lineedit = $(call o,util text) $(call tuio,telex lineedit)
 
 .PHONY: all check unit shell-tests run deps clean bench fuzz lint format FORCE
 .DELETE_ON_ERROR:
