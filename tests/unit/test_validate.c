@@ -398,7 +398,10 @@ static int teardown(void **state)
 static void parse(const char *text, struct record *r)
 {
 	struct error err = ERROR_INIT;
-	int ret = record_parse(text, strlen(text), "rec.yaml", r, &err);
+	int ret;
+
+	record_init(r);
+	ret = record_parse(text, strlen(text), "rec.yaml", r, &err);
 
 	if (ret)
 		error_print(&err, stderr, "parse: ");
