@@ -78,17 +78,31 @@ static void compute_all(struct validate_state *st, const struct form_field *fld,
 	}
 }
 
+/*
+ * A relevance evaluated again in step 4, where step 3 already reported it
+ * if it failed; returns false when it failed or is false.
+ */
+static bool relevant_again(struct validate_state *st, const struct form_field *fld,
+			   const struct record_node *map)
+{
+	bool relevant = true, quiet = st->quiet;
+	int ret;
+
+	if (!fld->relevant)
+		return true;
+	st->quiet = true;
+	ret = validate_eval_bool(st, fld, "relevant", fld->relevant, NULL, map, &relevant);
+	st->quiet = quiet;
+	return !ret && relevant;
+}
+
 /* Step 4: required answers. */
 static void check_required(struct validate_state *st, const struct form_field *fld,
 			   const struct record_node *map)
 {
-	bool relevant = true, required = fld->required;
+	bool required = fld->required;
 
-	if (!required && !fld->required_if)
-		return;
-	if (fld->relevant &&
-	    (validate_eval_bool(st, fld, "relevant", fld->relevant, NULL, map, &relevant) < 0 ||
-	     !relevant))
+	if ((!required && !fld->required_if) || !relevant_again(st, fld, map))
 		return;
 	if (!required &&
 	    validate_eval_bool(st, fld, "required", fld->required_if, NULL, map, &required) < 0)
@@ -139,16 +153,13 @@ static void check_repeat(struct validate_state *st, const struct form_field *rep
 	const struct record_node *at = list ? list : map;
 	struct expr_value v = EXPR_VALUE_INIT, num = EXPR_VALUE_INIT;
 	size_t n = list ? list->nkids : 0, i;
-	bool relevant = true;
 	char *have, *want;
 	double count;
 
 	if (list && list->kind != RECORD_LIST)
 		return;
 	/* A list that survived step 3 is relevant; an absent one may be. */
-	if (!list && (rep->repeat_count || rep->required) && rep->relevant &&
-	    (validate_eval_bool(st, rep, "relevant", rep->relevant, NULL, map, &relevant) < 0 ||
-	     !relevant))
+	if (!list && (rep->repeat_count || rep->required) && !relevant_again(st, rep, map))
 		return;
 	if (rep->repeat_count &&
 	    !validate_eval(st, rep, "repeat_count", rep->repeat_count, NULL, at, &v)) {
@@ -294,6 +305,8 @@ int validate_record(const struct form *f, struct record *r, const struct validat
 	st.en = lang && !strcmp(lang, "en");
 
 	validate_structure(&st, r->data);
+	/* A draft is told only about its structure and types (validate.h). */
+	st.quiet = opts->draft;
 	for (i = 0; i < f->nfields; i++) {
 		n = validate_ancestors(f->order[i], anc);
 		compute_all(&st, f->order[i], anc, 0, n, r->data);

@@ -284,7 +284,7 @@ int validate_eval(struct validate_state *st, const struct form_field *fld, const
 	struct error e2 = ERROR_INIT;
 	int ret = expr_eval(e, &ctx, out, &e2);
 
-	if (ret < 0)
+	if (ret < 0 && !st->quiet)
 		validate_report_field(st, fld, at, VM_EXPR, what, e2.n ? e2.items[0].msg : "?");
 	error_release(&e2);
 	return ret;

@@ -59,6 +59,8 @@ struct validate_state {
 	long long now;
 	struct error *err;
 	size_t nerrors;
+	/* Runtime errors are not reported: already told, or a draft. */
+	bool quiet;
 	struct validate_frame frames[VALIDATE_MAX_CHAIN];
 	size_t nframes;
 	/* The choice a choice_filter is being tested on. */

@@ -351,9 +351,20 @@ static const struct vcase cases[] = {
 	{ "a draft is still checked for types", HOUSEHOLD, DRAFT | EN,
 	  HEAD "  household:\n    members: forty\n",
 	  { "household.members|'forty' is not a whole number" }, NULL },
-	{ "a runtime error is reported on its field, in the form's language", BROKEN, 0,
+	{ "runtime errors are reported once, on their field, in the form's language", BROKEN, 0,
+	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n  reason: none\n",
+	  { "@4:3 code_checked|error in the calculation expression: invalid regular",
+	    "@5:11 reason|error in the relevant expression",
+	    "@4:9 code|error in the constraint expression" },
+	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n  note_on_code: code abc\n"
+	  "  reason: none\n" },
+	{ "a required answer whose relevance fails is not asked for again", BROKEN, 0,
 	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n",
-	  { "@4:9 code|error in the constraint expression" },
+	  { "code_checked|calculation", "@4:3 reason|error in the relevant expression",
+	    "code|constraint" },
+	  NULL },
+	{ "a draft is not told about runtime errors", BROKEN, DRAFT,
+	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n", { NULL },
 	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n  note_on_code: code abc\n" },
 };
 
