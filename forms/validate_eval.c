@@ -142,10 +142,13 @@ void validate_report_text(struct validate_state *st, const struct form_field *fl
 
 struct record_node *validate_kid(const struct record_node *map, const char *key, size_t *idx)
 {
+	const char *k;
 	size_t i;
 
+	/* Every reference scans a map: the first byte settles most comparisons. */
 	for (i = 0; i < map->nkids; i++) {
-		if (map->kids[i]->key && !strcmp(map->kids[i]->key, key)) {
+		k = map->kids[i]->key;
+		if (k && *k == *key && !strcmp(k, key)) {
 			if (idx)
 				*idx = i;
 			return map->kids[i];
