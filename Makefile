@@ -44,18 +44,18 @@ SHELL_TESTS = $(sort $(wildcard tests/t[0-9]*.t))
 # Each unit test links only the modules it exercises, so that one module
 # can be tested while another is being written.
 o = $(addprefix $(BUILD)/forms/,$(addsuffix .o,$(1)))
-EXPR = $(basename $(notdir $(wildcard forms/expr*.c)))
-FORM = $(basename $(notdir $(wildcard forms/form*.c)))
-UNIT_DEPS_expr = $(call o,util $(EXPR))
-UNIT_DEPS_text = $(call o,util text)
-UNIT_DEPS_util = $(call o,util)
-UNIT_DEPS_record = $(call o,util text record)
-UNIT_DEPS_form = $(call o,util text record $(EXPR) $(FORM))
-UNIT_DEPS_validate = $(call o,util text record $(EXPR) $(FORM) validate)
-UNIT_DEPS_store = $(call o,util text record store)
+# A module is forms/NAME.c plus any forms/NAME_*.c it was split into.
+m = $(call o,$(foreach x,$(1),$(basename $(notdir $(wildcard forms/$(x).c forms/$(x)_*.c)))))
+UNIT_DEPS_expr = $(call m,util expr)
+UNIT_DEPS_text = $(call m,util text)
+UNIT_DEPS_util = $(call m,util)
+UNIT_DEPS_record = $(call m,util text record)
+UNIT_DEPS_form = $(call m,util text record expr form)
+UNIT_DEPS_validate = $(call m,util text record expr form validate)
+UNIT_DEPS_store = $(call m,util text record store)
 tuio = $(addprefix $(BUILD)/tui/,$(addsuffix .o,$(1)))
-UNIT_DEPS_telex = $(call o,util text) $(call tuio,telex)
-UNIT_DEPS_lineedit = $(call o,util text) $(call tuio,telex lineedit)
+UNIT_DEPS_telex = $(call m,util text) $(call tuio,telex)
+UNIT_DEPS_lineedit = $(call m,util text) $(call tuio,telex lineedit)
 
 .PHONY: all check unit shell-tests run deps clean bench fuzz lint format FORCE
 .DELETE_ON_ERROR:
