@@ -165,16 +165,18 @@ int workspace_open(const char *dir, struct workspace *ws, struct error *err)
 {
 	char *db = path_join(dir, STORE_FILE);
 	char *form_rel = NULL, *form_path = NULL;
+	struct error open_err = ERROR_INIT;
 	int ret;
 
 	*ws = (struct workspace)WORKSPACE_INIT;
 	ws->dir = xstrdup(dir);
-	ret = store_open(db, false, &ws->store, err);
+	ret = store_open(db, false, &ws->store, &open_err);
 	if (ret == ERR_NOTFOUND) {
 		ret = error_at(err, ERR_ENV, dir, 0, 0,
 			       "not a dieutra workspace: run `dieutra init` there, or give -C DIR");
 		goto out;
 	}
+	error_move(err, &open_err);
 	if (ret)
 		goto out;
 	if ((ret = store_config_get(ws->store, "commune", &ws->commune, err)) ||
@@ -192,6 +194,7 @@ int workspace_open(const char *dir, struct workspace *ws, struct error *err)
 out:
 	if (ret)
 		workspace_close(ws);
+	error_release(&open_err);
 	free(form_path);
 	free(form_rel);
 	free(db);

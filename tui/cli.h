@@ -12,20 +12,15 @@
 
 struct cli {
 	const char *dir;        /* -C DIR, default "." */
-	struct workspace ws;    /* opened by main() for commands with NEED_WORKSPACE */
+	struct workspace ws;    /* opened by cli_workspace(), closed by main() */
 	struct error err;       /* messages for the user; main() prints them */
 	const char *name;       /* the running command's name */
 	const char *usage;      /* its usage text */
 };
 
-enum {
-	NEED_WORKSPACE = 1 << 0, /* main() opens cli->ws before the command runs */
-};
-
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct cli *cli);
-	unsigned flags;
 	const char *summary;
 	const char *usage; /* printed by --help and after a usage error */
 };
@@ -39,6 +34,13 @@ int cmd_add(int argc, char **argv, struct cli *cli);
 int cmd_list(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_check_schema(int argc, char **argv, struct cli *cli);
+
+/*
+ * Opens the workspace of -C DIR into cli->ws.  Commands call it once their
+ * arguments are known to be right, so that a usage error is reported as one
+ * even outside a workspace.  Returns 0 or an ERR_* code.
+ */
+int cli_workspace(struct cli *cli);
 
 /* Reports a usage error ("dieutra add: ...") and returns ERR_USAGE. */
 int cli_usage_error(struct cli *cli, const char *fmt, ...) ATTR_PRINTF(2, 3);

@@ -72,6 +72,9 @@ int cmd_add(int argc, char **argv, struct cli *cli)
 	}
 	if (optind >= argc)
 		return cli_usage_error(cli, "name at least one answer file, or - for standard input");
+	ret = cli_workspace(cli);
+	if (ret)
+		return ret;
 	for (i = optind; i < argc; i++) {
 		int rc = add_one(cli, argv[i], lang);
 
@@ -105,7 +108,7 @@ int cmd_list(int argc, char **argv, struct cli *cli)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct store_query q = { NULL, NULL, 0 };
-	int c;
+	int c, ret;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -125,6 +128,9 @@ int cmd_list(int argc, char **argv, struct cli *cli)
 	if (q.status && !record_status_valid(q.status))
 		return cli_usage_error(cli, "--status '%s': use draft, complete, void or rejected",
 				       q.status);
+	ret = cli_workspace(cli);
+	if (ret)
+		return ret;
 	return store_list(cli->ws.store, &q, print_row, NULL, &cli->err);
 }
 
@@ -136,6 +142,9 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_usage_error(cli, "give exactly one record id");
+	ret = cli_workspace(cli);
+	if (ret)
+		return ret;
 	ret = store_get(cli->ws.store, argv[1], &row, &get_err);
 	if (ret == ERR_NOTFOUND)
 		error_add(&cli->err, ret,

@@ -16,7 +16,7 @@
 #define DIEUTRA_VERSION "0.1.0"
 
 static const struct cmd commands[] = {
-	{ "init", cmd_init, 0, "create a commune workspace",
+	{ "init", cmd_init, "create a commune workspace",
 	  "dieutra init --commune CODE --enumerator \"NAME <EMAIL>\" --device ID --schema FILE [DIR]\n"
 	  "\n"
 	  "Creates a commune workspace in DIR (default: the -C directory): the local store\n"
@@ -25,7 +25,7 @@ static const struct cmd commands[] = {
 	  "  --enumerator \"N <E>\"  who enters the data on this laptop\n"
 	  "  --device ID           1-8 letters or digits naming this laptop, e.g. A\n"
 	  "  --schema FILE         the form definition (YAML)\n" },
-	{ "add", cmd_add, NEED_WORKSPACE, "enter or update records from answer files",
+	{ "add", cmd_add, "enter or update records from answer files",
 	  "dieutra add [--lang vi|en] FILE...\n"
 	  "\n"
 	  "Reads records in the record format (see `dieutra show`), validates each one\n"
@@ -33,16 +33,16 @@ static const struct cmd commands[] = {
 	  "input.  An invalid record is refused with every problem listed and nothing of\n"
 	  "it is stored; adding the same answers twice changes nothing.\n"
 	  "  --lang L   language of the messages (default: the form's first language)\n" },
-	{ "list", cmd_list, NEED_WORKSPACE, "list records",
+	{ "list", cmd_list, "list records",
 	  "dieutra list [--status draft|complete|void|rejected] [--search TEXT]\n"
 	  "\n"
 	  "One line per record: id, status, title.  --search ignores case and\n"
 	  "Vietnamese diacritics: \"nguyen van a\" finds \"Nguyễn Văn A\".\n" },
-	{ "show", cmd_show, NEED_WORKSPACE, "print a record",
+	{ "show", cmd_show, "print a record",
 	  "dieutra show ID\n"
 	  "\n"
 	  "Prints the record in its canonical text form, which `dieutra add` reads back.\n" },
-	{ "check-schema", cmd_check_schema, 0, "check form definitions",
+	{ "check-schema", cmd_check_schema, "check form definitions",
 	  "dieutra check-schema FILE...\n"
 	  "\n"
 	  "Loads each form definition and prints every problem as file:line:col: message.\n"
@@ -79,6 +79,11 @@ int cli_usage_error(struct cli *cli, const char *fmt, ...)
 	error_add(&cli->err, ERR_USAGE, "dieutra %s: %s", cli->name, sbuf_str(&sb));
 	sbuf_release(&sb);
 	return ERR_USAGE;
+}
+
+int cli_workspace(struct cli *cli)
+{
+	return workspace_open(cli->dir, &cli->ws, &cli->err);
 }
 
 static int exit_status(int rc)
@@ -158,11 +163,7 @@ int main(int argc, char **argv)
 		fputs(cmd->usage, stdout);
 		return 0;
 	}
-	rc = 0;
-	if (cmd->flags & NEED_WORKSPACE)
-		rc = workspace_open(cli.dir, &cli.ws, &cli.err);
-	if (!rc)
-		rc = cmd->fn(argc, argv, &cli);
+	rc = cmd->fn(argc, argv, &cli);
 	error_print(&cli.err, stderr, NULL);
 	if (rc == ERR_USAGE)
 		fprintf(stderr, "usage: %.*s\n       (`dieutra %s --help` tells more)\n",
