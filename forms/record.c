@@ -1,17 +1,15 @@
 /*
- * record.c - the record and its answer tree; the strict YAML reader behind
- * record files and form definitions.
+ * record.c - the record, its answer tree, and the canonical text
+ * (DESIGN.md §3) that record_write() gives it.
  */
 #include "record.h"
 
-#include "text.h"
 #include "util.h"
 
-#include <limits.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
+#include <utf8proc.h>
 
 struct record_node *record_node_new(enum record_kind kind, const char *key, const char *value)
 {
@@ -178,371 +176,267 @@ bool record_status_valid(const char *status)
 }
 
 /*
- * The keys seen in one open mapping, hashed: a hostile file may hold a
- * mapping of a hundred thousand keys, and comparing each new key with all
- * the others would take minutes.
+ * The canonical text.  A scalar is written plain when every YAML reader,
+ * 1.1 or 1.2, would read the same string back; otherwise double-quoted.
  */
-struct key_seen {
-	char *key;
-	int line;
+
+static const char *const yaml_words[] = {
+	"null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE",
+	"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+	"y", "Y", "n", "N",
 };
 
-struct keyset {
-	struct key_seen *slots;
-	size_t n, cap; /* cap: a power of two, or 0 */
-};
-
-static size_t key_hash(const char *s)
+static bool is_digit(char c)
 {
-	size_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return c >= '0' && c <= '9';
 }
 
-static struct key_seen *keyset_slot(struct key_seen *slots, size_t cap, const char *key)
+/* -5, -2.5: a negative number may start with the '-' indicator and stay plain. */
+static bool negative_number(const char *s)
 {
-	size_t i = key_hash(key) & (cap - 1);
-
-	while (slots[i].key && strcmp(slots[i].key, key))
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
+	if (*s++ != '-' || !is_digit(*s))
+		return false;
+	while (is_digit(*s))
+		s++;
+	if (*s == '.' && is_digit(s[1]))
+		for (s++; is_digit(*s); s++)
+			;
+	return !*s;
 }
 
-/* Adds key (copied), or returns the line it was first seen at when it is there already. */
-static int keyset_add(struct keyset *ks, const char *key, int line)
+/*
+ * 0912345678, 007, 0x1F, 09:14: numbers (octal, hex or sexagesimal in YAML
+ * 1.1) that other tools would read without their leading zero.
+ */
+static bool leading_zero_number(const char *s)
 {
-	struct key_seen *slot;
-	size_t i;
+	if (*s == '-' || *s == '+')
+		s++;
+	if (s[0] != '0' || !(is_digit(s[1]) || strchr("_xXoObB", s[1])) || !s[1])
+		return false;
+	return strspn(s, "0123456789abcdefABCDEFxXoO_.:") == strlen(s);
+}
 
-	if (2 * (ks->n + 1) > ks->cap) {
-		size_t cap = ks->cap ? 2 * ks->cap : 8;
-		struct key_seen *slots = xcalloc(cap, sizeof(*slots));
+/*
+ * Code points libyaml will not read as they are, even between quotes:
+ * C0 and C1 controls, DEL, line and paragraph separators (breaks to YAML),
+ * the byte order mark and the non-characters U+FFFE and U+FFFF.
+ */
+static bool needs_escape(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0xfeff || cp == 0xfffe || cp == 0xffff;
+}
 
-		for (i = 0; i < ks->cap; i++)
-			if (ks->slots[i].key)
-				*keyset_slot(slots, cap, ks->slots[i].key) = ks->slots[i];
-		free(ks->slots);
-		ks->slots = slots;
-		ks->cap = cap;
+/*
+ * The code point at s (NUL-terminated) and its length in *n.  A byte that
+ * is not UTF-8 is copied as it is: it counts as U+FFFD, which needs no escape.
+ */
+static uint32_t decode(const char *s, int *n)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+
+	*n = k > 0 ? (int)k : 1;
+	return k > 0 ? (uint32_t)cp : 0xfffd;
+}
+
+static bool needs_quotes(const char *s)
+{
+	size_t len = strlen(s), i;
+	int n;
+
+	if (!len || s[0] == ' ' || s[len - 1] == ' ' || s[len - 1] == ':')
+		return true;
+	if (strchr("-?:,[]{}#&*!|>'\"%@`", s[0]) && !negative_number(s))
+		return true;
+	if (strstr(s, ": ") || strstr(s, " #") || leading_zero_number(s))
+		return true;
+	for (i = 0; i < sizeof(yaml_words) / sizeof(*yaml_words); i++)
+		if (!strcmp(s, yaml_words[i]))
+			return true;
+	for (i = 0; i < len; i += (size_t)n)
+		if (needs_escape(decode(s + i, &n)))
+			return true;
+	return false;
+}
+
+static void write_quoted(struct sbuf *out, const char *s)
+{
+	uint32_t cp;
+	int n;
+
+	sbuf_addc(out, '"');
+	for (; *s; s += n) {
+		cp = decode(s, &n);
+		if (cp == '"' || cp == '\\')
+			sbuf_addf(out, "\\%c", (char)cp);
+		else if (cp == '\n')
+			sbuf_adds(out, "\\n");
+		else if (cp == '\t')
+			sbuf_adds(out, "\\t");
+		else if (needs_escape(cp) && cp <= 0xff)
+			sbuf_addf(out, "\\x%02X", (unsigned)cp);
+		else if (needs_escape(cp))
+			sbuf_addf(out, "\\u%04X", (unsigned)cp);
+		else
+			sbuf_add(out, s, (size_t)n);
 	}
-	slot = keyset_slot(ks->slots, ks->cap, key);
-	if (slot->key)
-		return slot->line;
-	slot->key = xstrdup(key);
-	slot->line = line;
-	ks->n++;
-	return 0;
+	sbuf_addc(out, '"');
 }
 
-static void keyset_release(struct keyset *ks)
+static void write_scalar(struct sbuf *out, const char *s)
+{
+	if (needs_quotes(s))
+		write_quoted(out, s);
+	else
+		sbuf_adds(out, s);
+}
+
+/* A key: a field name is written plain; anything else read from a file as a scalar. */
+static void write_key(struct sbuf *out, const char *key)
+{
+	const char *p = key;
+
+	if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')
+		for (p++; (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+			  is_digit(*p); p++)
+			;
+	if (p > key && !*p)
+		sbuf_adds(out, key);
+	else
+		write_quoted(out, key);
+	sbuf_addc(out, ':');
+}
+
+/*
+ * How a subtree is written: `cont` means the line is already started by a
+ * list item's "- ", so the first line takes no indentation; `answers`
+ * leaves out list items' `_id`s.
+ */
+struct writer {
+	struct sbuf *out;
+	bool cont;
+	bool answers;
+};
+
+static void indent(struct writer *w, int ind)
+{
+	if (w->cont)
+		w->cont = false;
+	else
+		sbuf_addf(w->out, "%*s", ind, "");
+}
+
+static bool skipped(const struct writer *w, const struct record_node *kid, bool item)
+{
+	return w->answers && item && kid->key && !strcmp(kid->key, "_id");
+}
+
+static bool empty(const struct writer *w, const struct record_node *n, bool item)
 {
 	size_t i;
 
-	for (i = 0; i < ks->cap; i++)
-		free(ks->slots[i].key);
-	free(ks->slots);
+	for (i = 0; i < n->nkids; i++)
+		if (!skipped(w, n->kids[i], item))
+			return false;
+	return true;
 }
 
-/* An open mapping or sequence.  Its node already hangs in the tree, which owns it. */
-struct frame {
-	struct record_node *node;
-	struct keyset keys; /* a mapping's keys so far */
-	char *key;          /* a mapping's key waiting for its value; NULL when a key is next */
-};
+static void write_map(struct writer *w, const struct record_node *map, int ind, bool item);
 
-struct reader {
-	yaml_parser_t parser;
-	const char *file;
-	struct error *err;
-	struct frame *stack;
-	size_t depth, alloc;
-	struct record_node *root;
-	int ndocs;
-};
-
-static int mark_line(yaml_mark_t m)
+static void write_list(struct writer *w, const struct record_node *list, int ind)
 {
-	return m.line < INT_MAX ? (int)m.line + 1 : INT_MAX;
-}
-
-static int mark_col(yaml_mark_t m)
-{
-	return m.column < INT_MAX ? (int)m.column + 1 : INT_MAX;
-}
-
-static int fail_at(struct reader *rd, yaml_mark_t m, const char *fmt, ...) ATTR_PRINTF(3, 4);
-static int fail_at(struct reader *rd, yaml_mark_t m, const char *fmt, ...)
-{
-	struct sbuf msg = SBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	sbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	error_at(rd->err, ERR_DATA, rd->file, mark_line(m), mark_col(m), "%s", sbuf_str(&msg));
-	sbuf_release(&msg);
-	return ERR_DATA;
-}
-
-/* Line and column (in characters, as libyaml counts them) of byte offset off. */
-static void offset_position(const char *buf, size_t off, int *line, int *col)
-{
+	const struct record_node *item;
 	size_t i;
 
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off; i++) {
-		if (buf[i] == '\n') {
-			++*line;
-			*col = 1;
-		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
-			++*col;
+	for (i = 0; i < list->nkids; i++) {
+		item = list->kids[i];
+		indent(w, ind);
+		sbuf_adds(w->out, "- ");
+		if (item->kind == RECORD_SCALAR) {
+			write_scalar(w->out, item->value);
+			sbuf_addc(w->out, '\n');
+		} else if (empty(w, item, item->kind == RECORD_MAP)) {
+			sbuf_adds(w->out, item->kind == RECORD_MAP ? "{}\n" : "[]\n");
+		} else {
+			w->cont = true;
+			if (item->kind == RECORD_MAP)
+				write_map(w, item, ind + 2, true);
+			else
+				write_list(w, item, ind + 2);
 		}
 	}
 }
 
-static int syntax_error(struct reader *rd, const char *buf)
+static void write_map(struct writer *w, const struct record_node *map, int ind, bool item)
 {
-	yaml_parser_t *p = &rd->parser;
-	struct sbuf msg = SBUF_INIT;
-	int line, col;
+	const struct record_node *kid;
+	size_t i;
 
-	if (p->error == YAML_MEMORY_ERROR)
-		die("out of memory (reading YAML)");
-	if (p->error == YAML_READER_ERROR) {
-		/* libyaml sets no mark for what its reader refuses, only a byte offset. */
-		offset_position(buf, p->problem_offset, &line, &col);
-		if (p->problem_value >= 0)
-			sbuf_addf(&msg, "%s (U+%04X): write it as an escape in double quotes",
-				  p->problem, (unsigned)p->problem_value);
-		else
-			sbuf_adds(&msg, p->problem ? p->problem : "cannot read the text");
-	} else {
-		line = mark_line(p->problem_mark);
-		col = mark_col(p->problem_mark);
-		sbuf_adds(&msg, p->problem ? p->problem : "YAML syntax error");
-		if (p->context)
-			sbuf_addf(&msg, " (%s at line %d)", p->context, mark_line(p->context_mark));
+	for (i = 0; i < map->nkids; i++) {
+		kid = map->kids[i];
+		if (skipped(w, kid, item))
+			continue;
+		indent(w, ind);
+		write_key(w->out, kid->key ? kid->key : "");
+		if (kid->kind == RECORD_SCALAR) {
+			sbuf_addc(w->out, ' ');
+			write_scalar(w->out, kid->value);
+			sbuf_addc(w->out, '\n');
+		} else if (empty(w, kid, false)) {
+			sbuf_adds(w->out, kid->kind == RECORD_MAP ? " {}\n" : " []\n");
+		} else {
+			sbuf_addc(w->out, '\n');
+			if (kid->kind == RECORD_MAP)
+				write_map(w, kid, ind + 2, false);
+			else
+				write_list(w, kid, ind + 2);
+		}
 	}
-	error_at(rd->err, ERR_DATA, rd->file, line, col, "%s", sbuf_str(&msg));
-	sbuf_release(&msg);
-	return ERR_DATA;
 }
 
-/*
- * What every node refuses: anchors (and so aliases, which need them, and
- * the exponential expansion they allow) and tags.  A tag the program gives
- * a meaning to would be let through here.
- */
-static int check_props(struct reader *rd, yaml_mark_t m, const yaml_char_t *anchor,
-		       const yaml_char_t *tag)
+static void write_field(struct sbuf *out, const char *key, const char *value, int ind)
 {
-	if (anchor)
-		return fail_at(rd, m, "%s", "YAML anchors and aliases are not allowed in records "
-			       "or forms: write each value out");
-	if (tag)
-		return fail_at(rd, m, "YAML tags such as '%s' are not allowed: every value is "
-			       "a string", (const char *)tag);
-	return 0;
+	if (!value)
+		return;
+	sbuf_addf(out, "%*s%s: ", ind, "", key);
+	write_scalar(out, value);
+	sbuf_addc(out, '\n');
 }
 
-/*
- * Hangs n (with the pending key of the open mapping, if any) in the tree.
- * n is NULL for an empty plain value, which stands for no answer: its key
- * is kept out of the tree, but still counts for duplicates.
- */
-static void attach(struct reader *rd, struct record_node *n)
+void record_write(const struct record *r, struct sbuf *out)
 {
-	struct frame *top = rd->depth ? &rd->stack[rd->depth - 1] : NULL;
+	struct writer w = { out, false, false };
 
-	if (!top) {
-		rd->root = n;
+	write_field(out, "id", r->id, 0);
+	write_field(out, "form", r->form, 0);
+	/* Quoted always: "2026.1" and "1.10" are versions, not the numbers YAML tools see. */
+	if (r->version) {
+		sbuf_adds(out, "version: ");
+		write_quoted(out, r->version);
+		sbuf_addc(out, '\n');
+	}
+	write_field(out, "status", r->status, 0);
+	if (r->created || r->modified || r->enumerator || r->device) {
+		sbuf_adds(out, "meta:\n");
+		write_field(out, "created", r->created, 2);
+		write_field(out, "modified", r->modified, 2);
+		write_field(out, "enumerator", r->enumerator, 2);
+		write_field(out, "device", r->device, 2);
+	}
+	if (!r->data || !r->data->nkids) {
+		sbuf_adds(out, "data: {}\n");
 		return;
 	}
-	if (n) {
-		n->key = top->key;
-		top->key = NULL;
-		record_node_add(top->node, n);
-	}
-	free(top->key);
-	top->key = NULL;
+	sbuf_adds(out, "data:\n");
+	write_map(&w, r->data, 2, false);
 }
 
-/* A scalar as text: valid UTF-8 without NUL (double-quoted escapes can make one), in NFC. */
-static char *scalar_text(struct reader *rd, const yaml_event_t *ev)
+void record_write_answers(const struct record *r, struct sbuf *out)
 {
-	const char *v = (const char *)ev->data.scalar.value;
-	size_t len = ev->data.scalar.length;
-	char *nfc;
+	struct writer w = { out, false, true };
 
-	if (!text_valid(v, len)) {
-		fail_at(rd, ev->start_mark, "%s", memchr(v, 0, len) ?
-			"a NUL character is not allowed in text" : "invalid UTF-8 in text");
-		return NULL;
-	}
-	nfc = text_nfc(v);
-	if (!nfc)
-		fail_at(rd, ev->start_mark, "%s", "invalid UTF-8 in text");
-	return nfc;
-}
-
-static bool expecting_key(const struct reader *rd)
-{
-	return rd->depth && rd->stack[rd->depth - 1].node->kind == RECORD_MAP &&
-	       !rd->stack[rd->depth - 1].key;
-}
-
-static int on_scalar(struct reader *rd, const yaml_event_t *ev)
-{
-	const yaml_scalar_style_t style = ev->data.scalar.style;
-	struct record_node *n;
-	yaml_mark_t m = ev->start_mark;
-	char *text;
-	int first;
-
-	if (check_props(rd, m, ev->data.scalar.anchor, ev->data.scalar.tag))
-		return ERR_DATA;
-	/* The content of a quoted scalar starts after its quote. */
-	if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
-		m.column++;
-	text = scalar_text(rd, ev);
-	if (!text)
-		return ERR_DATA;
-	if (expecting_key(rd)) {
-		struct frame *top = &rd->stack[rd->depth - 1];
-
-		if (!*text) {
-			free(text);
-			return fail_at(rd, m, "%s", "a key cannot be empty");
-		}
-		first = keyset_add(&top->keys, text, mark_line(m));
-		if (first) {
-			fail_at(rd, m, "duplicate key '%s' (first at line %d)", text, first);
-			free(text);
-			return ERR_DATA;
-		}
-		top->key = text;
-		return 0;
-	}
-	if (style == YAML_PLAIN_SCALAR_STYLE && !*text) {
-		free(text);
-		attach(rd, NULL);
-		return 0;
-	}
-	n = record_node_new(RECORD_SCALAR, NULL, NULL);
-	free(n->value);
-	n->value = text;
-	n->line = mark_line(m);
-	n->col = mark_col(m);
-	attach(rd, n);
-	return 0;
-}
-
-static int on_start(struct reader *rd, const yaml_event_t *ev, enum record_kind kind)
-{
-	const bool map = kind == RECORD_MAP;
-	struct record_node *n;
-	struct frame *f;
-
-	if (check_props(rd, ev->start_mark,
-			map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor,
-			map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag))
-		return ERR_DATA;
-	if (expecting_key(rd))
-		return fail_at(rd, ev->start_mark, "a key must be a string, not a %s",
-			       map ? "map" : "list");
-	if (rd->depth >= RECORD_MAX_DEPTH)
-		return fail_at(rd, ev->start_mark, "maps and lists nested too deep (more than %d "
-			       "levels)", RECORD_MAX_DEPTH);
-	n = record_node_new(kind, NULL, NULL);
-	n->line = mark_line(ev->start_mark);
-	n->col = mark_col(ev->start_mark);
-	attach(rd, n);
-	ALLOC_GROW(rd->stack, rd->depth + 1, rd->alloc);
-	f = &rd->stack[rd->depth++];
-	memset(f, 0, sizeof(*f));
-	f->node = n;
-	return 0;
-}
-
-static void pop(struct reader *rd)
-{
-	struct frame *f = &rd->stack[--rd->depth];
-
-	keyset_release(&f->keys);
-	free(f->key);
-}
-
-static int on_event(struct reader *rd, const yaml_event_t *ev)
-{
-	switch (ev->type) {
-	case YAML_DOCUMENT_START_EVENT:
-		if (rd->ndocs++)
-			return fail_at(rd, ev->start_mark, "%s",
-				       "more than one YAML document: a file holds one");
-		return 0;
-	case YAML_ALIAS_EVENT:
-		return check_props(rd, ev->start_mark, ev->data.alias.anchor, NULL);
-	case YAML_SCALAR_EVENT:
-		return on_scalar(rd, ev);
-	case YAML_SEQUENCE_START_EVENT:
-		return on_start(rd, ev, RECORD_LIST);
-	case YAML_MAPPING_START_EVENT:
-		return on_start(rd, ev, RECORD_MAP);
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		pop(rd);
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-int record_tree_parse(const char *buf, size_t len, const char *file,
-		      struct record_node **out, struct error *err)
-{
-	struct reader rd = { .file = file, .err = err };
-	yaml_event_t ev;
-	bool done = false;
-	int ret = ERR_DATA, line, col;
-	size_t ok;
-
-	*out = NULL;
-	if (len > RECORD_MAX_SIZE)
-		return error_at(err, ERR_DATA, file, 0, 0, "too large: %zu bytes, more than the "
-				"%u MiB a file may hold", len, RECORD_MAX_SIZE >> 20);
-	ok = text_valid_prefix(buf, len);
-	if (ok < len) {
-		offset_position(buf, ok, &line, &col);
-		return error_at(err, ERR_DATA, file, line, col, buf[ok] ?
-				"invalid UTF-8 (byte 0x%02X): save the file as UTF-8" :
-				"a NUL byte (0x%02X): this is not a text file",
-				(unsigned char)buf[ok]);
-	}
-	if (!yaml_parser_initialize(&rd.parser))
-		die("out of memory (starting the YAML reader)");
-	yaml_parser_set_input_string(&rd.parser, (const unsigned char *)buf, len);
-	while (!done) {
-		if (!yaml_parser_parse(&rd.parser, &ev)) {
-			ret = syntax_error(&rd, buf);
-			goto out;
-		}
-		done = ev.type == YAML_STREAM_END_EVENT;
-		ret = on_event(&rd, &ev);
-		yaml_event_delete(&ev);
-		if (ret)
-			goto out;
-	}
-	*out = rd.root;
-	rd.root = NULL;
-	ret = 0;
-out:
-	while (rd.depth)
-		pop(&rd);
-	free(rd.stack);
-	record_node_free(rd.root);
-	yaml_parser_delete(&rd.parser);
-	return ret;
+	if (r->data)
+		write_map(&w, r->data, 2, false);
 }

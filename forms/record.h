@@ -19,7 +19,7 @@ struct error;
 struct sbuf;
 
 #define RECORD_MAX_SIZE (4u << 20) /* bytes of one record file */
-#define RECORD_MAX_DEPTH 32
+#define RECORD_MAX_DEPTH 32 /* maps and lists open at once, the outermost included */
 
 enum record_kind {
 	RECORD_SCALAR, /* an answer */
@@ -49,33 +49,52 @@ struct record {
 
 /* Makes r empty with an empty data map. */
 void record_init(struct record *r);
-/* Frees what r holds. */
+/* Frees what r holds and leaves it zeroed (data NULL); releasing twice is harmless. */
 void record_release(struct record *r);
 /* A deep copy of src into dst (dst is overwritten, not released). */
 void record_copy(struct record *dst, const struct record *src);
 
-/* Nodes.  Created nodes belong to the caller until added to a parent. */
+/*
+ * Nodes.  Created nodes belong to the caller until added to a parent.  key
+ * and value are copied; key is NULL for a list item, value is ignored
+ * unless kind is RECORD_SCALAR (NULL then means "").  record_node_free()
+ * frees n and everything under it; NULL is allowed.
+ */
 struct record_node *record_node_new(enum record_kind kind, const char *key, const char *value);
 void record_node_free(struct record_node *n);
 /* Appends kid to parent (a map or list), which then owns it. */
 void record_node_add(struct record_node *parent, struct record_node *kid);
-/* Removes and frees the i-th kid of parent. */
+/* Removes and frees the i-th kid of parent (nothing when there is none). */
 void record_node_remove(struct record_node *parent, size_t i);
-/* The kid of map called key, or NULL. */
+/* The kid of map called key, or NULL (also when map is NULL or not a map). */
 struct record_node *record_node_get(const struct record_node *map, const char *key);
 /* The value of scalar kid key of map, or NULL when absent or not a scalar. */
 const char *record_node_value(const struct record_node *map, const char *key);
-/* Sets scalar kid key of map to value (copied), adding it at the end if absent. */
+/*
+ * Sets scalar kid key of map to value (copied), adding it at the end if
+ * absent.  A kid of that name that is a map or list becomes the scalar.
+ */
 void record_node_set(struct record_node *map, const char *key, const char *value);
-/* True when a and b hold the same keys, values and structure, in the same order. */
+/*
+ * True when a and b hold the same keys, values and structure, in the same
+ * order; where they were parsed (line, col) does not count.
+ */
 bool record_node_equal(const struct record_node *a, const struct record_node *b);
 
 /*
- * Parses the text of one record.  `file` names it in messages (may be
- * NULL).  Refuses, with file:line:col: unknown top-level keys, duplicate
- * keys, anchors and aliases, tags, flow collections deeper than allowed,
- * non-string keys, invalid UTF-8, more than RECORD_MAX_SIZE bytes.  Answers
- * are NFC-normalised.  Returns 0 or ERR_DATA; on error r is released.
+ * Parses the text of one record into r, which must hold a record_init()ed
+ * (or released) record: what it held is freed first.  `file` names the
+ * text in messages (may be NULL) and is copied to r->file.  Every scalar
+ * is a string, whatever its style (`members: 5` is "5", a plain `null` is
+ * "null"); a key with an empty plain value (`key:` and nothing after it)
+ * is unanswered and left out, while a quoted "" is the empty string.
+ * Refuses, with file:line:col: unknown keys at the top and in meta,
+ * duplicate keys, anchors and aliases, tags, more than one document,
+ * nesting deeper than RECORD_MAX_DEPTH, keys that are not strings, a
+ * `data` or `meta` that is not a map, invalid UTF-8, more than
+ * RECORD_MAX_SIZE bytes, YAML syntax errors.  Answers are NFC-normalised
+ * and carry their line and column.  Returns 0 or ERR_DATA; on error r is
+ * left empty as after record_init() (the caller still releases it).
  */
 int record_parse(const char *buf, size_t len, const char *file, struct record *r,
 		 struct error *err);
@@ -83,20 +102,28 @@ int record_parse(const char *buf, size_t len, const char *file, struct record *r
 /*
  * The YAML reader behind record_parse(), also used for form definitions:
  * parses buf into a tree of nodes (mappings keep their key order, every
- * scalar is a string; a key with an empty plain value is left out) with the
- * same strictness and limits as record_parse (no anchors, aliases or tags,
- * no duplicate keys, depth and size limits, valid UTF-8; scalars NFC).  A
- * node's line/col is where its content starts (after an opening quote).
- * *out is freed with record_node_free().  Returns 0 or ERR_DATA.
+ * scalar is a string; an empty plain value, `key:` or `-` with nothing
+ * after it, is left out with its key) with the same strictness and limits
+ * as record_parse (no anchors, aliases or tags, no duplicate keys, depth
+ * and size limits, valid UTF-8; scalars and keys NFC).  A node's line/col
+ * is where its content starts (after an opening quote).
+ * *out is freed with record_node_free(); it is NULL when the text holds no
+ * value at all (empty, only comments, an empty document), and on error.
+ * Stops at the first problem.  Returns 0 or ERR_DATA.
  */
 int record_tree_parse(const char *buf, size_t len, const char *file,
 		      struct record_node **out, struct error *err);
 
-/* Appends the canonical text of r to out. */
+/*
+ * Appends the canonical text of r to out: id, form, version (always
+ * quoted), status, meta and data, each left out when NULL (data never);
+ * values written as they are in memory, which should be valid UTF-8 NFC.
+ */
 void record_write(const struct record *r, struct sbuf *out);
 /*
- * Appends only the canonical text of the data tree, without repeat items'
- * `_id` lines: what two entries of the same household have in common.
+ * Appends only the canonical text of the data tree (as under `data:`,
+ * without that line; nothing for no answers), without list items' `_id`
+ * lines: what two entries of the same household have in common.
  */
 void record_write_answers(const struct record *r, struct sbuf *out);
 
