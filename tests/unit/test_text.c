@@ -56,8 +56,8 @@ static void test_valid(void **state)
 
 		if (text_valid_prefix(c->s, c->len) != c->prefix ||
 		    text_valid(c->s, c->len) != (c->prefix == c->len))
-			fail_msg("case %zu: prefix %zu, want %zu", i, text_valid_prefix(c->s, c->len),
-				 c->prefix);
+			fail_msg("case %zu: prefix %zu, want %zu", i,
+				 text_valid_prefix(c->s, c->len), c->prefix);
 	}
 }
 
