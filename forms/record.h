@@ -20,6 +20,8 @@ struct sbuf;
 
 #define RECORD_MAX_SIZE (4u << 20) /* bytes of one record file */
 #define RECORD_MAX_DEPTH 32 /* maps and lists open at once, the outermost included */
+/* Characters in a key: names, short enough that any key, escaped, is a YAML simple key. */
+#define RECORD_MAX_KEY 128
 
 enum record_kind {
 	RECORD_SCALAR, /* an answer */
@@ -90,11 +92,12 @@ bool record_node_equal(const struct record_node *a, const struct record_node *b)
  * is unanswered and left out, while a quoted "" is the empty string.
  * Refuses, with file:line:col: unknown keys at the top and in meta,
  * duplicate keys, anchors and aliases, tags, more than one document,
- * nesting deeper than RECORD_MAX_DEPTH, keys that are not strings, a
- * `data` or `meta` that is not a map, invalid UTF-8, more than
- * RECORD_MAX_SIZE bytes, YAML syntax errors.  Answers are NFC-normalised
- * and carry their line and column.  Returns 0 or ERR_DATA; on error r is
- * left empty as after record_init() (the caller still releases it).
+ * nesting deeper than RECORD_MAX_DEPTH, keys that are not strings, empty
+ * or longer than RECORD_MAX_KEY characters, a `data` or `meta` that is not
+ * a map, invalid UTF-8, more than RECORD_MAX_SIZE bytes, YAML syntax
+ * errors.  Answers are NFC-normalised and carry their line and column.
+ * Returns 0 or ERR_DATA; on error r is left empty as after record_init()
+ * (the caller still releases it).
  */
 int record_parse(const char *buf, size_t len, const char *file, struct record *r,
 		 struct error *err);

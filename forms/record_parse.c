@@ -251,9 +251,14 @@ static int on_scalar(struct reader *rd, const yaml_event_t *ev)
 	if (expecting_key(rd)) {
 		struct frame *top = &rd->stack[rd->depth - 1];
 
-		if (!*text) {
+		if (!*text || text_length(text) > RECORD_MAX_KEY) {
+			if (*text)
+				fail_at(rd, m, "a key cannot be longer than %d characters",
+					RECORD_MAX_KEY);
+			else
+				fail_at(rd, m, "%s", "a key cannot be empty");
 			free(text);
-			return fail_at(rd, m, "%s", "a key cannot be empty");
+			return ERR_DATA;
 		}
 		first = keyset_add(&top->keys, text, mark_line(m));
 		if (first) {

@@ -355,6 +355,7 @@ static void test_keys(void **state)
 {
 	struct sbuf out = SBUF_INIT;
 	struct record r, back;
+	int i;
 
 	(void)state;
 	record_init(&r);
@@ -366,6 +367,18 @@ static void test_keys(void **state)
 	write_text(&r, &out);
 	assert_string_equal(sbuf_str(&out), "data:\n  yes: 1\n  _id: 2\n  \"full name\": 3\n"
 			    "  \"a: b\": 4\n  \"2nd\": 5\n");
+	parse_ok(sbuf_str(&out), &back);
+	assert_true(records_equal(&r, &back));
+	record_release(&back);
+	record_release(&r);
+	/* The longest key, escaped at every character, is still read back. */
+	record_init(&r);
+	sbuf_reset(&out);
+	for (i = 0; i < RECORD_MAX_KEY; i++)
+		sbuf_adds(&out, "\xef\xbb\xbf");
+	record_node_set(r.data, sbuf_str(&out), "long");
+	write_text(&r, &out);
+	assert_true(out.len > 6 * RECORD_MAX_KEY);
 	parse_ok(sbuf_str(&out), &back);
 	assert_true(records_equal(&r, &back));
 	record_release(&back);
@@ -530,6 +543,9 @@ static const struct error_case {
 	{ "meta:\n  device: {a: b}\n", 2, 11, "'device' must be a string, not a map" },
 	{ "data:\n  ? [a]\n  : b\n", 2, 5, "a key must be a string, not a list" },
 	{ "data:\n  \"\": x\n", 2, 4, "a key cannot be empty" },
+	{ "data:\n  a234567890123456789012345678901234567890123456789012345678901234567890"
+	  "12345678901234567890123456789012345678901234567890123456789: x\n", 2, 3,
+	  "a key cannot be longer than 128 characters" },
 	{ "data:\n  a: &x 1\n", 2, 6, "YAML anchors and aliases are not allowed in records" },
 	{ "data:\n  b: *x\n", 2, 6, "YAML anchors and aliases are not allowed in records" },
 	{ "data: &d\n  a: 1\n", 1, 7, "YAML anchors and aliases are not allowed" },
