@@ -21,16 +21,18 @@
 #include "util.h"
 
 struct fixture {
-	char dir[64];
+	char *dir;
 	char *db;
 };
 
 static int setup(void **state)
 {
 	struct fixture *fx = xcalloc(1, sizeof(*fx));
+	const char *tmp = getenv("TMPDIR");
 
-	strcpy(fx->dir, "/tmp/test_store.XXXXXX");
+	fx->dir = xasprintf("%s/test_store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(fx->dir)) {
+		free(fx->dir);
 		free(fx);
 		return -1;
 	}
@@ -52,6 +54,7 @@ static int teardown(void **state)
 		free(p);
 	}
 	rmdir(fx->dir);
+	free(fx->dir);
 	free(fx->db);
 	free(fx);
 	return 0;
