@@ -212,15 +212,16 @@ static bool leading_zero_number(const char *s)
 {
 	if (*s == '-' || *s == '+')
 		s++;
-	if (s[0] != '0' || !(is_digit(s[1]) || strchr("_xXoObB", s[1])) || !s[1])
+	if (s[0] != '0' || !s[1] || !(is_digit(s[1]) || strchr("_xXoObB", s[1])))
 		return false;
 	return strspn(s, "0123456789abcdefABCDEFxXoO_.:") == strlen(s);
 }
 
 /*
- * Code points libyaml will not read as they are, even between quotes:
- * C0 and C1 controls, DEL, line and paragraph separators (breaks to YAML),
- * the byte order mark and the non-characters U+FFFE and U+FFFF.
+ * Code points written as escapes: those libyaml will not read as they are,
+ * even between quotes (C0 and C1 controls, DEL, U+FFFE and U+FFFF), line
+ * and paragraph separators (line breaks to YAML), and the byte order mark,
+ * invisible and dropped by readers at the start of a line.
  */
 static bool needs_escape(uint32_t cp)
 {
