@@ -59,6 +59,7 @@ UNIT_DEPS_lineedit = $(call m,util text) $(call tuio,telex lineedit)
 
 .PHONY: all check unit shell-tests run deps clean bench fuzz lint format FORCE
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 ifneq ($(HAVE_PKGS),yes)
 ifdef DEPS_TRIED
