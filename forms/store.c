@@ -326,9 +326,10 @@ out:
 	return ret;
 }
 
-int store_config_get(struct store *s, const char *key, char **value, struct error *err)
+int store_text_by_key(struct store *s, int q, const char *key, char **value,
+		      const char *what, struct error *err)
 {
-	sqlite3_stmt *st = s->q[Q_CONFIG_GET];
+	sqlite3_stmt *st = s->q[q];
 	int rc, ret = ERR_ENV;
 
 	*value = NULL;
@@ -338,13 +339,18 @@ int store_config_get(struct store *s, const char *key, char **value, struct erro
 	if (rc == SQLITE_ROW)
 		*value = store_column_dup(st, 0);
 	else if (rc != SQLITE_DONE) {
-		ret = store_db_error(s, rc, "cannot read the settings", err);
+		ret = store_db_error(s, rc, what, err);
 		goto out;
 	}
 	ret = 0;
 out:
 	store_stmt_done(st);
 	return ret;
+}
+
+int store_config_get(struct store *s, const char *key, char **value, struct error *err)
+{
+	return store_text_by_key(s, Q_CONFIG_GET, key, value, "cannot read the settings", err);
 }
 
 int store_config_set(struct store *s, const char *key, const char *value, struct error *err)

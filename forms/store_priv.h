@@ -40,6 +40,13 @@ void store_stmt_done(sqlite3_stmt *st);
 int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Column i as a new string the caller frees, or NULL. */
 char *store_column_dup(sqlite3_stmt *st, int i);
+/*
+ * Runs prepared statement q with key bound to ?1; *value is a copy of the
+ * first column of its row (caller frees), NULL when there is no row.  `what`
+ * names the operation in an error message.
+ */
+int store_text_by_key(struct store *s, int q, const char *key, char **value,
+		      const char *what, struct error *err);
 /* BEGIN IMMEDIATE: takes the write lock now, so that a busy database fails here. */
 int store_begin(struct store *s, struct error *err);
 int store_commit(struct store *s, struct error *err);

@@ -73,28 +73,6 @@ static void answers_hash(const struct record *r, unsigned char hash[HASH_BYTES])
 	sbuf_release(&sb);
 }
 
-/* The created stamp stored for id, or NULL (none, or no such record); caller frees. */
-static int stored_created(struct store *s, const char *id, char **created, struct error *err)
-{
-	sqlite3_stmt *st = s->q[Q_CREATED];
-	int rc, ret = ERR_ENV;
-
-	*created = NULL;
-	rc = store_bind_text(st, 1, id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*created = store_column_dup(st, 0);
-	else if (rc != SQLITE_DONE) {
-		ret = store_db_error(s, rc, "cannot read a record", err);
-		goto out;
-	}
-	ret = 0;
-out:
-	store_stmt_done(st);
-	return ret;
-}
-
 static int check_storable(const struct record *r, struct error *err)
 {
 	if (!r->id)
@@ -125,7 +103,7 @@ int store_put(struct store *s, const struct record *r, const char *title, struct
 	if (ret)
 		return ret;
 	if (!r->created) {
-		ret = stored_created(s, r->id, &created, err);
+		ret = store_text_by_key(s, Q_CREATED, r->id, &created, "cannot read a record", err);
 		if (ret)
 			goto out;
 		rec.created = created;
