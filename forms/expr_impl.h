@@ -42,7 +42,6 @@ struct expr_func {
 const struct expr_func *expr_func_find(const char *name, size_t len);
 
 /* Values.  Every setter releases what v held first. */
-void expr_copy(struct expr_value *dst, const struct expr_value *src);
 void expr_take_string(struct expr_value *v, char *s); /* v owns s afterwards */
 void expr_set_date(struct expr_value *v, double days);
 

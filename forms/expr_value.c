@@ -80,23 +80,6 @@ void expr_nodeset_add(struct expr_value *v, const char *s)
 	v->items[v->nitems++] = copy;
 }
 
-void expr_copy(struct expr_value *dst, const struct expr_value *src)
-{
-	size_t i;
-
-	expr_value_release(dst);
-	dst->type = src->type;
-	dst->num = src->num;
-	dst->b = src->b;
-	dst->str = src->str ? xstrdup(src->str) : NULL;
-	if (src->nitems) {
-		dst->items = xmalloc(src->nitems * sizeof(*dst->items));
-		for (i = 0; i < src->nitems; i++)
-			dst->items[i] = xstrdup(src->items[i]);
-		dst->nitems = src->nitems;
-	}
-}
-
 /* ---- numbers ---- */
 
 /*
