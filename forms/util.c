@@ -302,6 +302,33 @@ void error_move(struct error *dst, struct error *src)
 	src->n = src->alloc = 0;
 }
 
+static int item_cmp(const struct error_item *a, const struct error_item *b)
+{
+	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return 0;
+}
+
+void error_sort(struct error *err)
+{
+	size_t i, j;
+
+	/* Insertion sort: stable, and lists of problems are short. */
+	for (i = 1; i < err->n; i++) {
+		struct error_item it = err->items[i];
+
+		for (j = i; j > 0 && item_cmp(&err->items[j - 1], &it) > 0; j--)
+			err->items[j] = err->items[j - 1];
+		err->items[j] = it;
+	}
+}
+
 void error_print(const struct error *err, FILE *out, const char *prefix)
 {
 	size_t i;

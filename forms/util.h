@@ -120,6 +120,11 @@ int error_at(struct error *err, int code, const char *file, int line, int col,
 int error_add(struct error *err, int code, const char *fmt, ...) ATTR_PRINTF(3, 4);
 /* Moves every item of src to the end of dst; src is left empty. */
 void error_move(struct error *dst, struct error *src);
+/*
+ * Orders the items by file, then line, then column, keeping the order of
+ * items at the same place: how a reader wants a list of problems.
+ */
+void error_sort(struct error *err);
 /* Prints one line per item: "file:line:col: msg", "file: msg" or "msg". */
 void error_print(const struct error *err, FILE *out, const char *prefix);
 void error_release(struct error *err);

@@ -64,8 +64,11 @@ int cmd_check_schema(int argc, char **argv, struct cli *cli)
 		return cli_usage_error(cli, "name at least one form file");
 	for (i = 1; i < argc; i++) {
 		struct form f = FORM_INIT;
-		int rc = form_load(argv[i], &f, &cli->err);
+		struct error one = ERROR_INIT;
+		int rc = form_load(argv[i], &f, &one);
 
+		error_sort(&one);
+		error_move(&cli->err, &one);
 		if (rc && (ret == 0 || rc == ERR_DATA))
 			ret = rc;
 		form_release(&f);
