@@ -92,10 +92,11 @@ struct store_query {
 	 */
 	const char *search;
 	int limit;          /* 0: no limit */
+	bool with_body;     /* fill row->body too */
 };
 
 /*
- * Calls fn for each matching record in id order (row without body).  fn
+ * Calls fn for each matching record in id order (with its body if asked).  fn
  * returns 0 to go on, non-zero to stop (that value is returned).
  */
 int store_list(struct store *s, const struct store_query *q,

@@ -204,7 +204,7 @@ out:
  * NULL, which the IS NULL test turns into "true".
  */
 static const char list_sql[] =
-	"SELECT id, status, title, created, modified FROM records"
+	"SELECT id, status, title, created, modified, body FROM records"
 	" WHERE (?1 IS NULL OR status = ?1)"
 	" AND (?2 IS NULL OR search LIKE ?2 ESCAPE '\\')"
 	" AND (?3 IS NULL OR search LIKE ?3 ESCAPE '\\')"
@@ -281,6 +281,8 @@ int store_list(struct store *s, const struct store_query *q,
 		row.title = (char *)sqlite3_column_text(st, 2);
 		row.created = (char *)sqlite3_column_text(st, 3);
 		row.modified = (char *)sqlite3_column_text(st, 4);
+		if (q->with_body)
+			row.body = (char *)sqlite3_column_text(st, 5);
 		ret = fn(data, &row);
 		if (ret)
 			goto out;

@@ -107,7 +107,7 @@ int cmd_list(int argc, char **argv, struct cli *cli)
 		{ "search", required_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct store_query q = { NULL, NULL, 0 };
+	struct store_query q = { NULL, NULL, 0, false };
 	int c, ret;
 
 	optind = 0;

@@ -354,7 +354,7 @@ static int collect(void *data, const struct store_row *row)
 static void assert_list(struct store *s, const char *status, const char *search, int limit,
 			const char *want)
 {
-	struct store_query q = { status, search, limit };
+	struct store_query q = { status, search, limit, false };
 	struct sbuf got = SBUF_INIT;
 
 	assert_int_equal(store_list(s, &q, collect, &got, NULL), 0);
@@ -471,17 +471,49 @@ struct nested {
 static int list_inside(void *data, const struct store_row *row)
 {
 	struct nested *n = data;
-	struct store_query q = { "draft", NULL, 1 };
+	struct store_query q = { "draft", NULL, 1, false };
 
 	(void)row;
 	return store_list(n->s, &q, collect, &n->inner, NULL);
+}
+
+/* Each listed body is the stored record's text, as store_get gives it. */
+static int check_body(void *data, const struct store_row *row)
+{
+	struct store *s = data;
+	struct store_row got = { 0 };
+
+	assert_non_null(row->body);
+	assert_int_equal(store_get(s, row->id, &got, NULL), 0);
+	assert_string_equal(row->body, got.body);
+	store_row_release(&got);
+	return 0;
+}
+
+static int no_body(void *data, const struct store_row *row)
+{
+	(void)data;
+	assert_null(row->body);
+	return 0;
+}
+
+static void test_list_bodies(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_samples(fx->db);
+	struct store_query q = { NULL, NULL, 0, true };
+
+	assert_int_equal(store_list(s, &q, check_body, s, NULL), 0);
+	q.with_body = false;
+	assert_int_equal(store_list(s, &q, no_body, NULL, NULL), 0);
+	store_close(s);
 }
 
 static void test_list_callback(void **state)
 {
 	struct fixture *fx = *state;
 	struct store *s = open_samples(fx->db);
-	struct store_query q = { NULL, NULL, 0 };
+	struct store_query q = { NULL, NULL, 0, false };
 	struct nested n = { s, SBUF_INIT };
 	int seen = 0;
 
@@ -634,6 +666,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_callback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_bodies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
