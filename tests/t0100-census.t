@@ -19,7 +19,8 @@ split_fragments() {
 census_accepted() {
 	dieutra add --lang en "$data/$1" >id 2>err </dev/null || { cat err; return 1; }
 	grep -qx '04630-A-[0-9]\{4\}' id || { echo "no id printed:"; cat id; return 1; }
-	dieutra show "$(cat id)" | sed 's/^ *//; s/^- //' >shown || return 1
+	dieutra show "$(cat id)" >raw || return 1
+	sed 's/^ *//; s/^- //' raw >shown
 	split_fragments "$2"
 	while IFS= read -r frag; do
 		want=yes
