@@ -9,13 +9,19 @@
  * "hoafn" is "hoàn"), and a test is a table of (keys, word) pairs.
  *
  * TELEX: s f r x j give the tones sắc huyền hỏi ngã nặng, z removes the
- * tone; aa ee oo give â ê ô, aw ă, ow ơ, uw ư, uow ươ, a lone w ư, dd đ.
+ * tone; aa ee oo give â ê ô, aw ă, ow ơ, uw ư, a lone w ư, dd đ, and uow
+ * ươ once a letter follows (đường) but uơ at the end of a word (thuở, huơ),
+ * where uwow still gives ươ.  aa ee oo act right after the letter they
+ * change, dd only at the start of a word; w and the tone keys anywhere
+ * after the vowels, as long as only a final consonant (c ch m n ng nh p t)
+ * stands between.
  * VNI: 1 2 3 4 5 give the tones, 0 removes it; 6 gives â ê ô, 7 ơ ư (ươ
- * over "uo"), 8 ă, 9 đ.  In both, typing a key again undoes what it did and
- * leaves the key itself ("aaa" -> "aa", "ass" -> "as", "a66" -> "a6"), after
- * which that key stays literal for the rest of the word.  A key that cannot
- * apply (a tone key before any vowel) is a plain letter or digit.  Capitals
- * keep their case: "DDaau" -> "Đâu", "NGUYEENX" -> "NGUYỄN".
+ * over "uo"), 8 ă, 9 đ (on a leading d), with the same freedom as w.
+ * In both, typing a key again undoes what it did and leaves the key itself
+ * ("aaa" -> "aa", "ass" -> "as", "a66" -> "a6"), after which that key stays
+ * literal for the rest of the word.  A key that cannot apply (a tone key
+ * before any vowel) is a plain letter or digit.  Capitals keep their case:
+ * "DDaau" -> "Đâu", "NGUYEENX" -> "NGUYỄN".
  */
 #ifndef DIEUTRA_TELEX_H
 #define DIEUTRA_TELEX_H
