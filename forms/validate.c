@@ -277,8 +277,8 @@ static void normalise(const struct validate_state *st, const struct form_field *
 	free(ranks);
 }
 
-static void state_init(struct validate_state *st, const struct form *f, const struct record *r,
-		       long long now)
+void validate_state_init(struct validate_state *st, const struct form *f,
+			 const struct record *r, long long now)
 {
 	memset(st, 0, sizeof(*st));
 	st->f = f;
@@ -298,7 +298,7 @@ int validate_record(const struct form *f, struct record *r, const struct validat
 
 	if (!opts)
 		opts = &defaults;
-	state_init(&st, f, r, opts->now);
+	validate_state_init(&st, f, r, opts->now);
 	st.err = err;
 	st.lang = form_lang(f, opts->lang);
 	lang = opts->lang ? opts->lang : f->nlanguages ? f->languages[0] : NULL;
@@ -331,7 +331,7 @@ char *validate_title(const struct form *f, const struct record *r, long long now
 
 	if (!f->instance_name)
 		return NULL;
-	state_init(&st, f, r, now);
+	validate_state_init(&st, f, r, now);
 	ctx = validate_ctx(&st, NULL);
 	s = expr_eval_string(f->instance_name, &ctx, &err);
 	error_release(&err);

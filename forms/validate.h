@@ -49,4 +49,20 @@ int validate_record(const struct form *f, struct record *r,
  */
 char *validate_title(const struct form *f, const struct record *r, long long now);
 
+/* The count behind one indicator: members of its population that pass the
+ * denominator filter, and those of them that also pass the numerator. */
+struct validate_tally {
+	long num, den;
+};
+
+/*
+ * Adds record r (already validated) to the tallies of f's indicators,
+ * tally[i] for f->indicators[i]: an indicator `over` a repeat counts each
+ * item of it (its expressions see that item as the current one), one without
+ * `over` counts the record once.  Returns 0, or ERR_DATA when an expression
+ * fails (what and where in err; the other indicators are still counted).
+ */
+int validate_indicators(const struct form *f, const struct record *r, long long now,
+			struct validate_tally *tally, struct error *err);
+
 #endif

@@ -69,6 +69,10 @@ struct validate_state {
 };
 
 
+/* Starts st on record r of form f; now 0 means util_now(). */
+void validate_state_init(struct validate_state *st, const struct form *f,
+			 const struct record *r, long long now);
+
 /* Appends "path: message" at node `at` (NULL: no position); %s in m are a1, a2. */
 void validate_report(struct validate_state *st, const char *path, const struct record_node *at,
 		     enum validate_msg m, const char *a1, const char *a2);

@@ -34,6 +34,7 @@ int cmd_add(int argc, char **argv, struct cli *cli);
 int cmd_list(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_check_schema(int argc, char **argv, struct cli *cli);
+int cmd_report(int argc, char **argv, struct cli *cli);
 
 /*
  * Opens the workspace of -C DIR into cli->ws.  Commands call it once their

@@ -42,6 +42,12 @@ static const struct cmd commands[] = {
 	  "dieutra show ID\n"
 	  "\n"
 	  "Prints the record in its canonical text form, which `dieutra add` reads back.\n" },
+	{ "report", cmd_report, "the form's indicators against their targets",
+	  "dieutra report [--format text|csv|md] [--lang vi|en]\n"
+	  "\n"
+	  "Counts the form's indicators over the workspace's complete records: for each,\n"
+	  "numerator, denominator, rate and target, marking those below target; and the\n"
+	  "survey's progress (records by status).\n" },
 	{ "check-schema", cmd_check_schema, "check form definitions",
 	  "dieutra check-schema FILE...\n"
 	  "\n"
