@@ -107,7 +107,12 @@ int form_parse_text(struct form_ctx *c, const struct record_node *n, struct form
 		const struct record_node *k = n->kids[i];
 
 		l = lang_index(f, k->key);
-		if (l == SIZE_MAX) {
+		if (l == SIZE_MAX && k->kind == RECORD_SCALAR && !*k->value && i > 0) {
+			/* {vi: Thôn, bản} reads as two keys: the text was cut at its comma. */
+			ret = form_err(c, k, "%s: '%s' follows a comma inside {...}, which cut the "
+				       "text before it: put a text with a comma in quotes "
+				       "(vi: \"Thôn, bản\")", what, k->key);
+		} else if (l == SIZE_MAX) {
 			ret = form_err(c, k, "%s: language '%s' is not declared in 'languages' (%s)",
 				       what, k->key, sbuf_str(&langs));
 		} else if (k->kind != RECORD_SCALAR) {
@@ -454,7 +459,7 @@ int form_load(const char *path, struct form *f, struct error *err)
 			       "cannot %s: %s", e == EIO ? "read" : "open", strerror(e));
 		goto out;
 	}
-	ret = record_tree_parse(sbuf_str(&buf), buf.len, path, &root, err);
+	ret = record_tree_parse(sbuf_str(&buf), buf.len, path, RECORD_TREE_KEEP_EMPTY, &root, err);
 	if (ret)
 		goto out;
 	load_top(&c, root);

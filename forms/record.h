@@ -106,7 +106,10 @@ int record_parse(const char *buf, size_t len, const char *file, struct record *r
  * The YAML reader behind record_parse(), also used for form definitions:
  * parses buf into a tree of nodes (mappings keep their key order, every
  * scalar is a string; an empty plain value, `key:` or `-` with nothing
- * after it, is left out with its key) with the same strictness and limits
+ * after it, is left out with its key, unless flags has
+ * RECORD_TREE_KEEP_EMPTY, which keeps it as "" so that a form's checker can
+ * see it: `{vi: Cháu nội, cháu ngoại}` holds a key "cháu ngoại", not a label
+ * with a comma) with the same strictness and limits
  * as record_parse (no anchors, aliases or tags, no duplicate keys, depth
  * and size limits, valid UTF-8; scalars and keys NFC).  A node's line/col
  * is where its content starts (after an opening quote).
@@ -114,7 +117,8 @@ int record_parse(const char *buf, size_t len, const char *file, struct record *r
  * value at all (empty, only comments, an empty document), and on error.
  * Stops at the first problem.  Returns 0 or ERR_DATA.
  */
-int record_tree_parse(const char *buf, size_t len, const char *file,
+#define RECORD_TREE_KEEP_EMPTY 1u
+int record_tree_parse(const char *buf, size_t len, const char *file, unsigned flags,
 		      struct record_node **out, struct error *err);
 
 /*

@@ -98,6 +98,7 @@ struct reader {
 	size_t depth, alloc;
 	struct record_node *root;
 	int ndocs;
+	bool keep_empty; /* RECORD_TREE_KEEP_EMPTY */
 };
 
 static int mark_line(yaml_mark_t m)
@@ -269,7 +270,7 @@ static int on_scalar(struct reader *rd, const yaml_event_t *ev)
 		top->key = text;
 		return 0;
 	}
-	if (style == YAML_PLAIN_SCALAR_STYLE && !*text) {
+	if (style == YAML_PLAIN_SCALAR_STYLE && !*text && !rd->keep_empty) {
 		free(text);
 		attach(rd, NULL);
 		return 0;
@@ -343,10 +344,11 @@ static int on_event(struct reader *rd, const yaml_event_t *ev)
 	}
 }
 
-int record_tree_parse(const char *buf, size_t len, const char *file,
+int record_tree_parse(const char *buf, size_t len, const char *file, unsigned flags,
 		      struct record_node **out, struct error *err)
 {
-	struct reader rd = { .file = file, .err = err };
+	struct reader rd = { .file = file, .err = err,
+			     .keep_empty = flags & RECORD_TREE_KEEP_EMPTY };
 	yaml_event_t ev;
 	bool done = false;
 	int ret = ERR_DATA, line, col;
@@ -514,7 +516,7 @@ int record_parse(const char *buf, size_t len, const char *file, struct record *r
 
 	record_release(r);
 	record_init(r);
-	ret = record_tree_parse(buf, len, file, &root, err);
+	ret = record_tree_parse(buf, len, file, 0, &root, err);
 	if (!ret)
 		ret = take_record(r, root, file, err);
 	record_node_free(root);

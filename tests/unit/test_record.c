@@ -622,7 +622,7 @@ static void test_tree_errors(void **state)
 		int ret;
 
 		root = &stale;
-		ret = record_tree_parse(text, strlen(text), NULL, &root, &err);
+		ret = record_tree_parse(text, strlen(text), NULL, 0, &root, &err);
 
 		/* What the record adds (keys, kinds) is not the tree's business. */
 		if (!ret) {
@@ -765,7 +765,7 @@ static void test_tree_positions(void **state)
 	const struct record_node *b, *c;
 
 	(void)state;
-	assert_int_equal(record_tree_parse(text, strlen(text), "t", &root, NULL), 0);
+	assert_int_equal(record_tree_parse(text, strlen(text), "t", 0, &root, NULL), 0);
 	assert_int_equal(root->kind, RECORD_MAP);
 	assert_int_equal(root->line, 1);
 	assert_int_equal(root->col, 1);
@@ -784,13 +784,13 @@ static void test_tree_positions(void **state)
 	record_node_free(root);
 	/* No value at all is no tree; a lone scalar is a tree of one. */
 	root = &stale;
-	assert_int_equal(record_tree_parse("# c\n", 4, "t", &root, NULL), 0);
+	assert_int_equal(record_tree_parse("# c\n", 4, "t", 0, &root, NULL), 0);
 	assert_null(root);
-	assert_int_equal(record_tree_parse("---\n", 4, "t", &root, NULL), 0);
+	assert_int_equal(record_tree_parse("---\n", 4, "t", 0, &root, NULL), 0);
 	assert_null(root);
-	assert_int_equal(record_tree_parse("", 0, "t", &root, NULL), 0);
+	assert_int_equal(record_tree_parse("", 0, "t", 0, &root, NULL), 0);
 	assert_null(root);
-	assert_int_equal(record_tree_parse("--- 'x'\n", 8, "t", &root, NULL), 0);
+	assert_int_equal(record_tree_parse("--- 'x'\n", 8, "t", 0, &root, NULL), 0);
 	assert_int_equal(root->kind, RECORD_SCALAR);
 	assert_string_equal(root->value, "x");
 	assert_null(root->key);
