@@ -42,11 +42,31 @@ bool text_valid(const char *s, size_t len)
 	return text_valid_prefix(s, len) == len;
 }
 
-static bool is_ascii(const char *s)
+/*
+ * True when s is valid UTF-8 made only of code points that are NFC on their
+ * own and never combine with a neighbour: everything below U+0300 (Latin-1,
+ * Latin Extended-A and -B: ơ, ư, đ) and the precomposed letters of Latin
+ * Extended Additional, U+1E00-U+1EFF (ễ, ộ, ự...).  Unicode gives all of
+ * them NFC_Quick_Check=Yes and combining class 0, so such a string is
+ * already NFC: Vietnamese text as typed almost always is, and skipping
+ * utf8proc for it makes loading a 10,000-row list several times faster.
+ */
+static bool is_plain_nfc(const char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+
+	while (*p) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		n = utf8proc_iterate(p, -1, &cp);
+		if (n < 0 || (cp >= 0x300 && (cp < 0x1E00 || cp > 0x1EFF)))
 			return false;
+		p += n;
+	}
 	return true;
 }
 
@@ -69,8 +89,7 @@ static char *map(const char *s, utf8proc_option_t opts, utf8proc_custom_func fn)
 
 char *text_nfc(const char *s)
 {
-	/* Pure ASCII is its own NFC: the common case of codes, dates and numbers. */
-	if (is_ascii(s))
+	if (is_plain_nfc(s))
 		return xstrdup(s);
 	return map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE, NULL);
 }

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "text.h"
 
 /* The six tones on a, NFC: ngang, huyền, sắc, hỏi, ngã, nặng. */
@@ -230,11 +232,49 @@ static void test_fold_agrees_with_nfc(void **state)
 	}
 }
 
+/*
+ * text_nfc skips utf8proc for the code points below U+0300 and in
+ * U+1E00-U+1EFF: check that claim against utf8proc for every one of them,
+ * alone and followed by a combining mark (which must still compose).
+ */
+static void test_nfc_fast_path(void **state)
+{
+	utf8proc_int32_t cp;
+	utf8proc_uint8_t buf[16];
+	char *ours;
+	utf8proc_uint8_t *ref;
+	utf8proc_ssize_t n;
+
+	(void)state;
+	for (cp = 1; cp < 0x1F00; cp++) {
+		if (cp == 0x300)
+			cp = 0x1E00;
+		n = utf8proc_encode_char(cp, buf);
+		buf[n] = '\0';
+		ours = text_nfc((const char *)buf);
+		ref = utf8proc_NFC(buf);
+		assert_non_null(ours);
+		assert_string_equal(ours, (const char *)ref);
+		free(ours);
+		free(ref);
+		/* A combining acute after it: the slow path, and composition happens. */
+		buf[n] = 0xCC;
+		buf[n + 1] = 0x81;
+		buf[n + 2] = '\0';
+		ours = text_nfc((const char *)buf);
+		ref = utf8proc_NFC(buf);
+		assert_string_equal(ours, (const char *)ref);
+		free(ours);
+		free(ref);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_nfc),
+		cmocka_unit_test(test_nfc_fast_path),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_width_length),
 		cmocka_unit_test(test_fit),
