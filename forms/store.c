@@ -36,6 +36,13 @@ static const char *const migrations[] = {
 	" answers_hash BLOB NOT NULL);"
 	"CREATE INDEX records_answers_hash ON records(answers_hash);"
 	"CREATE INDEX records_status ON records(status);",
+	/*
+	 * 2: every change of a record takes the next revision; sync remembers
+	 * the revision it last sent, so that a record changed while a sync
+	 * was running is sent again.  Records stored before are unsent.
+	 */
+	"ALTER TABLE records ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE records ADD COLUMN synced_rev INTEGER NOT NULL DEFAULT -1;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(*migrations)))
 
@@ -45,15 +52,20 @@ static const char *const queries[NQUERIES] = {
 			 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 	[Q_NEXT_SEQ] = "INSERT INTO counters(name, value) VALUES('record', 1)"
 		       " ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+	[Q_NEXT_REV] = "INSERT INTO counters(name, value) VALUES('rev', 1)"
+		       " ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
 	[Q_GET] = "SELECT id, status, title, created, modified, body FROM records WHERE id = ?1",
 	[Q_CREATED] = "SELECT created FROM records WHERE id = ?1",
 	[Q_PUT] = "INSERT INTO records(id, form, version, status, title, created, modified,"
-		  " body, search, answers_hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+		  " body, search, answers_hash, rev)"
+		  " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		  " ON CONFLICT(id) DO UPDATE SET form = excluded.form,"
 		  " version = excluded.version, status = excluded.status,"
 		  " title = excluded.title, created = excluded.created,"
 		  " modified = excluded.modified, body = excluded.body,"
-		  " search = excluded.search, answers_hash = excluded.answers_hash",
+		  " search = excluded.search, answers_hash = excluded.answers_hash,"
+		  " rev = excluded.rev",
+	[Q_SET_SYNCED] = "UPDATE records SET synced_rev = ?2 WHERE id = ?1 AND synced_rev < ?2",
 	[Q_FIND_SAME] = "SELECT id FROM records WHERE answers_hash = ?1 ORDER BY id LIMIT 1",
 	[Q_COUNT] = "SELECT status, count(*) FROM records GROUP BY status",
 };

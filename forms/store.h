@@ -10,6 +10,7 @@
 #define DIEUTRA_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct error;
 struct record;
@@ -102,6 +103,38 @@ struct store_query {
 int store_list(struct store *s, const struct store_query *q,
 	       int (*fn)(void *data, const struct store_row *row), void *data,
 	       struct error *err);
+
+/*
+ * As store_put(), for a record that came from the district repository: the
+ * version stored counts as already sent (store_list_unsynced skips it).
+ */
+int store_put_synced(struct store *s, const struct record *r, const char *title,
+		     struct error *err);
+
+/*
+ * Sync.  Every change store_put() makes to a record takes the next
+ * revision (1, 2, ...); the store remembers the last revision of each
+ * record that reached the district.  store_list_unsynced() calls fn, as
+ * store_list() does (row with body, valid during the call only), for each
+ * complete or void record whose current revision was not sent, in id
+ * order, with that revision.
+ */
+int store_list_unsynced(struct store *s,
+			int (*fn)(void *data, const struct store_row *row, long long rev),
+			void *data, struct error *err);
+
+/* A record revision the district has received. */
+struct store_sent {
+	const char *id;
+	long long rev;
+};
+
+/*
+ * Marks the n revisions sent, in one transaction.  A record changed again
+ * since (a later revision) stays unsent.  Returns 0 or ERR_ENV.
+ */
+int store_mark_synced(struct store *s, const struct store_sent *sent, size_t n,
+		      struct error *err);
 
 /* Counts records per status: n[0] draft, n[1] complete, n[2] void, n[3] rejected. */
 int store_count(struct store *s, long n[4], struct error *err);

@@ -15,9 +15,11 @@ enum {
 	Q_CONFIG_GET,
 	Q_CONFIG_SET,
 	Q_NEXT_SEQ,
+	Q_NEXT_REV,
 	Q_GET,
 	Q_CREATED,
 	Q_PUT,
+	Q_SET_SYNCED,
 	Q_FIND_SAME,
 	Q_COUNT,
 	NQUERIES
@@ -47,6 +49,11 @@ char *store_column_dup(sqlite3_stmt *st, int i);
  */
 int store_text_by_key(struct store *s, int q, const char *key, char **value,
 		      const char *what, struct error *err);
+/*
+ * Records that revision rev of record id was sent, unless a later one was
+ * already; inside the caller's transaction, if any.
+ */
+int store_set_synced(struct store *s, const char *id, long long rev, struct error *err);
 /* BEGIN IMMEDIATE: takes the write lock now, so that a busy database fails here. */
 int store_begin(struct store *s, struct error *err);
 int store_commit(struct store *s, struct error *err);

@@ -87,13 +87,57 @@ static int check_storable(const struct record *r, struct error *err)
 	return 0;
 }
 
-int store_put(struct store *s, const struct record *r, const char *title, struct error *err)
+/* Takes the next revision inside the open transaction. */
+static int next_rev(struct store *s, long long *rev, struct error *err)
+{
+	sqlite3_stmt *st = s->q[Q_NEXT_REV];
+	int rc, ret = ERR_ENV;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*rev = (long long)sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	if (rc != SQLITE_DONE) {
+		ret = store_db_error(s, rc, "cannot number a change", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	store_stmt_done(st);
+	return ret;
+}
+
+int store_set_synced(struct store *s, const char *id, long long rev, struct error *err)
+{
+	sqlite3_stmt *st = s->q[Q_SET_SYNCED];
+	int rc, ret = ERR_ENV;
+
+	rc = store_bind_text(st, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, rev);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		ret = store_db_error(s, rc, "cannot mark a record as sent", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	store_stmt_done(st);
+	return ret;
+}
+
+/* store_put(), and when synced the new revision counts as already sent. */
+static int put(struct store *s, const struct record *r, const char *title, bool synced,
+	       struct error *err)
 {
 	sqlite3_stmt *st = s->q[Q_PUT];
 	struct record rec = *r; /* a shallow copy, to fill in the stored created stamp */
 	struct sbuf body = SBUF_INIT;
 	unsigned char hash[HASH_BYTES];
 	char *search = NULL, *created = NULL;
+	long long rev = 0;
 	int rc, ret;
 
 	ret = check_storable(r, err);
@@ -102,6 +146,9 @@ int store_put(struct store *s, const struct record *r, const char *title, struct
 	ret = store_begin(s, err);
 	if (ret)
 		return ret;
+	ret = next_rev(s, &rev, err);
+	if (ret)
+		goto out;
 	if (!r->created) {
 		ret = store_text_by_key(s, Q_CREATED, r->id, &created, "cannot read a record", err);
 		if (ret)
@@ -131,12 +178,17 @@ int store_put(struct store *s, const struct record *r, const char *title, struct
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_blob(st, 10, hash, HASH_BYTES, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 11, rev);
+	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
 		ret = store_db_error(s, rc, "cannot store a record", err);
 		goto out;
 	}
-	ret = store_commit(s, err);
+	if (synced)
+		ret = store_set_synced(s, rec.id, rev, err);
+	if (!ret)
+		ret = store_commit(s, err);
 out:
 	store_stmt_done(st);
 	if (ret)
@@ -145,6 +197,17 @@ out:
 	free(search);
 	free(created);
 	return ret;
+}
+
+int store_put(struct store *s, const struct record *r, const char *title, struct error *err)
+{
+	return put(s, r, title, false, err);
+}
+
+int store_put_synced(struct store *s, const struct record *r, const char *title,
+		     struct error *err)
+{
+	return put(s, r, title, true, err);
 }
 
 int store_get(struct store *s, const char *id, struct store_row *row, struct error *err)

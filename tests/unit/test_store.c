@@ -2,7 +2,8 @@
  * test_store.c - the SQLite store, each test in a fresh temporary
  * workspace: opening, the schema version, settings, record numbers, records
  * (round trip, replacement, listing, counting, the accent-blind search, the
- * same-answers lookup), and refusing newer, corrupt or missing databases.
+ * same-answers lookup), what sync has not sent yet, and refusing newer,
+ * corrupt or missing databases.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -653,6 +654,112 @@ static void test_corrupt(void **state)
 	}
 }
 
+struct unsynced {
+	char ids[8][16];
+	long long revs[8];
+	size_t n;
+};
+
+static int collect_unsynced(void *data, const struct store_row *row, long long rev)
+{
+	struct unsynced *u = data;
+
+	assert_true(u->n < 8);
+	assert_non_null(row->body);
+	snprintf(u->ids[u->n], sizeof(u->ids[u->n]), "%s", row->id);
+	u->revs[u->n++] = rev;
+	return 0;
+}
+
+/* The ids store_list_unsynced() gives, joined by spaces. */
+static void assert_unsynced(struct store *s, const char *want, struct unsynced *u)
+{
+	char got[128] = "";
+	size_t i;
+
+	memset(u, 0, sizeof(*u));
+	assert_int_equal(store_list_unsynced(s, collect_unsynced, u, NULL), 0);
+	for (i = 0; i < u->n; i++) {
+		strcat(got, i ? " " : "");
+		strcat(got, u->ids[i]);
+	}
+	assert_string_equal(got, want);
+}
+
+static void test_unsynced(void **state)
+{
+	static const struct {
+		const char *id, *status;
+	} recs[] = {
+		{ "04630-A-0001", "complete" },
+		{ "04630-A-0002", "draft" },
+		{ "04630-A-0003", "void" },
+		{ "04630-A-0004", "rejected" },
+	};
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, true);
+	struct store_sent sent[2];
+	struct unsynced u;
+	struct record r;
+	size_t i;
+
+	for (i = 0; i < sizeof(recs) / sizeof(*recs); i++) {
+		make_record(&r, recs[i].id, recs[i].status, "Lò Văn Pâng", "Bản Lướt", "Mai");
+		put_ok(s, &r, NULL);
+		record_release(&r);
+	}
+	/* Only what is complete or void travels. */
+	assert_unsynced(s, "04630-A-0001 04630-A-0003", &u);
+	assert_true(u.revs[0] < u.revs[1]);
+	sent[0] = (struct store_sent){ "04630-A-0001", u.revs[0] };
+	sent[1] = (struct store_sent){ "04630-A-0003", u.revs[1] };
+	/* Changed while the sync ran: the revision sent is older, so it goes again. */
+	make_record(&r, "04630-A-0003", "void", "Lò Văn Pâng", "Bản Mường", "Mai");
+	put_ok(s, &r, NULL);
+	record_release(&r);
+	assert_int_equal(store_mark_synced(s, sent, 2, NULL), 0);
+	assert_unsynced(s, "04630-A-0003", &u);
+	assert_true(u.revs[0] > sent[1].rev);
+	/* Marking an older revision again does not undo a later mark. */
+	sent[0].rev = u.revs[0];
+	sent[0].id = "04630-A-0003";
+	assert_int_equal(store_mark_synced(s, sent, 1, NULL), 0);
+	sent[0].rev = 1;
+	assert_int_equal(store_mark_synced(s, sent, 1, NULL), 0);
+	assert_unsynced(s, "", &u);
+	/* A record from the district is stored as already sent; a later edit is not. */
+	make_record(&r, "04630-B-0001", "complete", "Hà Thị Xuân", "Bản Lướt", "Nga");
+	assert_int_equal(store_put_synced(s, &r, NULL, NULL), 0);
+	assert_unsynced(s, "", &u);
+	record_node_set(record_node_get(r.data, "household"), "village", "Bản Mường");
+	put_ok(s, &r, NULL);
+	record_release(&r);
+	assert_unsynced(s, "04630-B-0001", &u);
+	store_close(s);
+}
+
+/* A workspace made before sync existed: its records have never been sent. */
+static void test_unsynced_after_upgrade(void **state)
+{
+	struct fixture *fx = *state;
+	struct unsynced u;
+	struct store *s;
+
+	raw_exec(fx->db,
+		 "CREATE TABLE config(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+		 "CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+		 "CREATE TABLE records(id TEXT PRIMARY KEY, form TEXT NOT NULL,"
+		 " version TEXT NOT NULL, status TEXT NOT NULL, title TEXT, created TEXT,"
+		 " modified TEXT, body TEXT NOT NULL, search TEXT NOT NULL,"
+		 " answers_hash BLOB NOT NULL);"
+		 "INSERT INTO records VALUES('04630-A-0001', 'f', '1', 'complete', NULL, NULL,"
+		 " NULL, 'id: 04630-A-0001', '', x'00');"
+		 "PRAGMA user_version = 1;");
+	s = open_ok(fx->db, false);
+	assert_unsynced(s, "04630-A-0001", &u);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -672,6 +779,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsynced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsynced_after_upgrade, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

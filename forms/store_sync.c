@@ -1,0 +1,67 @@
+/*
+ * store_sync.c - what sync asks of the store: the records changed since
+ * they were last sent, and marking them sent once the district has them.
+ */
+#include "store.h"
+
+#include <stdlib.h>
+
+#include "store_priv.h"
+#include "util.h"
+
+static const char unsynced_sql[] =
+	"SELECT id, status, title, created, modified, body, rev FROM records"
+	" WHERE status IN ('complete', 'void') AND rev > synced_rev ORDER BY id";
+
+int store_list_unsynced(struct store *s,
+			int (*fn)(void *data, const struct store_row *row, long long rev),
+			void *data, struct error *err)
+{
+	struct store_row row = { 0 };
+	sqlite3_stmt *st = NULL;
+	int rc, ret = ERR_ENV;
+
+	/* Prepared per call, as store_list(): fn may use the store. */
+	rc = sqlite3_prepare_v2(s->db, unsynced_sql, sizeof(unsynced_sql), &st, NULL);
+	if (rc != SQLITE_OK) {
+		ret = store_db_error(s, rc, "cannot list the records to send", err);
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.id = (char *)sqlite3_column_text(st, 0);
+		row.status = (char *)sqlite3_column_text(st, 1);
+		row.title = (char *)sqlite3_column_text(st, 2);
+		row.created = (char *)sqlite3_column_text(st, 3);
+		row.modified = (char *)sqlite3_column_text(st, 4);
+		row.body = (char *)sqlite3_column_text(st, 5);
+		ret = fn(data, &row, (long long)sqlite3_column_int64(st, 6));
+		if (ret)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		ret = store_db_error(s, rc, "cannot list the records to send", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_mark_synced(struct store *s, const struct store_sent *sent, size_t n,
+		      struct error *err)
+{
+	size_t i;
+	int ret;
+
+	ret = store_begin(s, err);
+	if (ret)
+		return ret;
+	for (i = 0; i < n && !ret; i++)
+		ret = store_set_synced(s, sent[i].id, sent[i].rev, err);
+	if (!ret)
+		ret = store_commit(s, err);
+	if (ret)
+		store_rollback(s);
+	return ret;
+}
