@@ -56,8 +56,9 @@ UNIT_DEPS_store = $(call m,util text record store)
 tuio = $(addprefix $(BUILD)/tui/,$(addsuffix .o,$(1)))
 UNIT_DEPS_telex = $(call m,util text) $(call tuio,telex)
 UNIT_DEPS_lineedit = $(call m,util text) $(call tuio,telex lineedit)
+UNIT_DEPS_app_date = $(call m,util) $(call tuio,app_date)
 
-.PHONY: all check unit shell-tests run deps clean bench fuzz lint format FORCE
+.PHONY: all check unit shell-tests run deps clean fuzz fuzz-run lint FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -67,7 +68,7 @@ $(error the build's packages are still missing after `make deps`: $(DEBS))
 endif
 # The libraries are missing: install them, then start again with pkg-config
 # able to find them.
-all check unit shell-tests run bench fuzz dieutra:
+all check unit shell-tests run fuzz lint dieutra:
 	$(MAKE) deps
 	$(MAKE) DEPS_TRIED=1 $@
 else
@@ -102,6 +103,40 @@ check: dieutra unit shell-tests
 
 run: dieutra
 	@sh tests/demo.sh "$(CURDIR)/dieutra" "$(CURDIR)/demo"
+
+# Fuzzing (libFuzzer, clang): every parser, seeded with the project's own
+# forms, records and expressions.  Crashes land in .build/fuzz/artifacts/.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS = expr record form
+FUZZ_BIN = $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%)
+FUZZ_SEEDS_expr = tests/fuzz/expr.seeds
+FUZZ_SEEDS_record = tests/census/*.yaml tests/forms/demo/records/*.yaml
+FUZZ_SEEDS_form = tests/forms/*/*.yaml schemas/*.yaml
+
+$(BUILD)/tests/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $$(UNIT_DEPS_$$*)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz:
+	$(MAKE) CC=clang BUILD=.build/fuzz SAN_ON='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' SAN=1 fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		corpus=$(BUILD)/corpus/$$t; mkdir -p $$corpus $(BUILD)/artifacts; \
+		case $$t in \
+		expr) split -l 1 $(FUZZ_SEEDS_expr) $$corpus/seed- ;; \
+		record) for f in $(FUZZ_SEEDS_record); do cp $$f $$corpus/$$(echo $$f | tr / _); done ;; \
+		form) for f in $(FUZZ_SEEDS_form); do cp $$f $$corpus/$$(echo $$f | tr / _); done ;; \
+		esac; \
+		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+		$(BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			-artifact_prefix=$(BUILD)/artifacts/$$t- -print_final_stats=1 $$corpus 2>&1 | \
+			grep -E "^(stat::number_of_executed_units|==|SUMMARY|.*ERROR)" ; \
+		test ! -e "$$(ls $(BUILD)/artifacts/$$t-* 2>/dev/null | head -1)"; \
+	done
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		--suppress=missingIncludeSystem -Iforms -Isync -Itui forms sync tui
 
 endif
 

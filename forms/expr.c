@@ -506,7 +506,7 @@ static int parse_primary(struct parser *ps, size_t *out)
 
 static int parse_unary(struct parser *ps, size_t *out)
 {
-	size_t k;
+	size_t k = 0;
 	int col = ps->tok.col, ret;
 
 	if (ps->tok.t != T_MINUS)
