@@ -60,6 +60,18 @@ int form_err_at(struct form_ctx *c, const char *file, int line, int col, const c
 	return ERR_DATA;
 }
 
+bool form_empty(const struct record_node *n)
+{
+	return n->kind == RECORD_SCALAR && !*n->value;
+}
+
+const struct record_node *form_get(const struct record_node *n, const char *key)
+{
+	const struct record_node *k = n->kind == RECORD_MAP ? record_node_get(n, key) : NULL;
+
+	return k && !form_empty(k) ? k : NULL;
+}
+
 const char *form_scalar(struct form_ctx *c, const struct record_node *n, const char *what)
 {
 	if (n->kind == RECORD_SCALAR)
@@ -115,6 +127,8 @@ int form_parse_text(struct form_ctx *c, const struct record_node *n, struct form
 		} else if (l == SIZE_MAX) {
 			ret = form_err(c, k, "%s: language '%s' is not declared in 'languages' (%s)",
 				       what, k->key, sbuf_str(&langs));
+		} else if (form_empty(k)) {
+			continue;
 		} else if (k->kind != RECORD_SCALAR) {
 			ret = form_err(c, k, "%s: the text in '%s' must be a string", what, k->key);
 		} else if (t->s[l]) {
@@ -394,7 +408,7 @@ static void load_top(struct form_ctx *c, const struct record_node *root)
 		for (j = 0; j < T_COUNT && strcmp(root->kids[i]->key, top_keys[j]); j++)
 			;
 		if (j < T_COUNT)
-			k[j] = root->kids[i];
+			k[j] = form_empty(root->kids[i]) ? NULL : root->kids[i];
 		else
 			form_err(c, root->kids[i], "unknown key '%s' (allowed: " TOP_KEYS ")",
 				 root->kids[i]->key);

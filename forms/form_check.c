@@ -66,10 +66,10 @@ static void load_indicator(struct form_ctx *c, const struct record_node *n,
 	static const char *const keys[] = {
 		"name", "label", "over", "denominator", "numerator", "target",
 	};
-	const struct record_node *name = record_node_get(n, "name"),
-				 *label = record_node_get(n, "label"),
-				 *over = record_node_get(n, "over"),
-				 *target = record_node_get(n, "target");
+	const struct record_node *name = form_get(n, "name"),
+				 *label = form_get(n, "label"),
+				 *over = form_get(n, "over"),
+				 *target = form_get(n, "target");
 	struct sbuf sb = SBUF_INIT, what = SBUF_INIT;
 	const char *s;
 	size_t i, j, first;
@@ -103,12 +103,12 @@ static void load_indicator(struct form_ctx *c, const struct record_node *n,
 		form_err(c, n, "%s has no label", sbuf_str(&sb));
 	if (over)
 		indicator_over(c, over, ind);
-	src->denominator = record_node_get(n, "denominator");
+	src->denominator = form_get(n, "denominator");
 	sbuf_reset(&what);
 	sbuf_addf(&what, "denominator of %s", sbuf_str(&sb));
 	if (src->denominator)
 		form_parse_expr(c, src->denominator, &ind->denominator, sbuf_str(&what));
-	src->numerator = record_node_get(n, "numerator");
+	src->numerator = form_get(n, "numerator");
 	sbuf_reset(&what);
 	sbuf_addf(&what, "numerator of %s", sbuf_str(&sb));
 	if (src->numerator)

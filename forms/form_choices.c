@@ -75,7 +75,7 @@ static void inline_columns(struct form_ctx *c, const struct record_node *n, stru
 static void inline_item(struct form_ctx *c, const struct record_node *item,
 			struct form_list *l, const struct record_node **vnodes)
 {
-	const struct record_node *v = get(item, "value"), *label = get(item, "label");
+	const struct record_node *v = form_get(item, "value"), *label = form_get(item, "label");
 	struct form_choice *ch = &l->items[l->n];
 	struct sbuf sb = SBUF_INIT;
 	const char *s;
@@ -381,11 +381,11 @@ static void load_file(struct form_ctx *c, const struct record_node *n, struct fo
 		const struct record_node *k = n->kids[i];
 
 		if (!strcmp(k->key, "file"))
-			file = k;
+			file = form_get(n, "file");
 		else if (!strcmp(k->key, "value"))
-			value = k;
+			value = form_get(n, "value");
 		else if (!strcmp(k->key, "label"))
-			label = k;
+			label = form_get(n, "label");
 		else
 			form_err(c, k, "unknown key '%s' in choice list '%s' (allowed: file, value, "
 				 "label)", k->key, l->name);
@@ -436,7 +436,7 @@ void form_load_choices(struct form_ctx *c, const struct record_node *choices)
 		l->index = form_index_new();
 		form_index_add(f->list_index, l->name, f->nlists);
 		f->lists[f->nlists++] = l;
-		if (n->kind == RECORD_LIST)
+		if (n->kind == RECORD_LIST || form_empty(n))
 			load_inline(c, n, l);
 		else if (n->kind == RECORD_MAP)
 			load_file(c, n, l);

@@ -336,17 +336,15 @@ static struct form_field *load_field(struct form_ctx *c, const struct record_nod
 		return NULL;
 	}
 	fld = new_field(c, n, parent);
-	for (i = 0; i < n->nkids && strcmp(n->kids[i]->key, "name"); i++)
-		;
-	if (i < n->nkids)
-		parse_name(c, n->kids[i], fld);
+	if (form_get(n, "name"))
+		parse_name(c, form_get(n, "name"), fld);
 	else
 		form_err(c, n, "a field needs a name");
 	for (i = 0; i < n->nkids; i++) {
 		for (j = 0; j < K_COUNT && strcmp(n->kids[i]->key, field_keys[j]); j++)
 			;
 		if (j < K_COUNT)
-			k[j] = n->kids[i];
+			k[j] = form_empty(n->kids[i]) ? NULL : n->kids[i];
 		else
 			form_err(c, n->kids[i], "unknown key '%s' in field '%s' (allowed: " FIELD_KEYS ")",
 				 n->kids[i]->key, form_name(fld));

@@ -65,6 +65,14 @@ int form_err(struct form_ctx *c, const struct record_node *n, const char *fmt, .
 int form_err_at(struct form_ctx *c, const char *file, int line, int col, const char *fmt, ...)
 	ATTR_PRINTF(5, 6);
 
+/*
+ * An empty value (`key:` with nothing after it) stands for an absent key,
+ * as an empty cell does in XLSForm.  The reader keeps them so that the
+ * loader can tell a text cut at a comma inside {...} (form_parse_text).
+ */
+bool form_empty(const struct record_node *n);
+/* The kid of map n called key unless it is empty, or NULL. */
+const struct record_node *form_get(const struct record_node *n, const char *key);
 /* The value of scalar n, or NULL after reporting that `what` must be a string. */
 const char *form_scalar(struct form_ctx *c, const struct record_node *n, const char *what);
 /* Fills t from n, a string or a map of language to string.  Returns 0 or ERR_DATA. */

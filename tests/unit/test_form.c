@@ -205,6 +205,9 @@ static void test_every_key(void **state)
 
 	assert_string_equal(form_text(&f, &form_choice(form_list(&f, "yes_no"), "no")->label, 1),
 			    "Không");
+	ch = form_choice(form_list(&f, "kinds"), "service");
+	assert_string_equal(form_text(&f, &ch->label, 1), "Dịch vụ");
+	assert_null(ch->label.s[1]);
 	support = form_list(&f, "support");
 	assert_int_equal(support->ncolumns, 2);
 	assert_string_equal(support->columns[0], "kind");
