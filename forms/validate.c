@@ -15,6 +15,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Makes map, when it has a position, the one that problems on nodes built in
+ * memory inside it point at; returns the one to put back on leaving it.
+ */
+static const struct record_node *enter(struct validate_state *st, const struct record_node *map)
+{
+	const struct record_node *where = st->where;
+
+	if (map->line)
+		st->where = map;
+	return where;
+}
+
 /* Step 3 for fld in one instance of its container map. */
 static void compute(struct validate_state *st, const struct form_field *fld,
 		    struct record_node *map)
@@ -54,21 +67,24 @@ out:
 static void compute_all(struct validate_state *st, const struct form_field *fld,
 			const struct form_field **anc, size_t k, size_t n, struct record_node *map)
 {
+	const struct record_node *where = enter(st, map);
 	struct record_node *node;
 	size_t i;
 
 	if (k == n - 1) {
 		compute(st, fld, map);
-		return;
+		goto out;
 	}
 	node = validate_kid(map, anc[k]->name, NULL);
 	if (!node)
-		return;
+		goto out;
 	if (anc[k]->type == FORM_GROUP) {
 		if (node->kind == RECORD_MAP)
 			compute_all(st, fld, anc, k + 1, n, node);
-		return;
+		goto out;
 	}
+	/* An item built in memory is found by its list; `where` is put back at out. */
+	enter(st, node);
 	for (i = 0; node->kind == RECORD_LIST && i < node->nkids; i++) {
 		if (node->kids[i]->kind != RECORD_MAP)
 			continue;
@@ -76,6 +92,8 @@ static void compute_all(struct validate_state *st, const struct form_field *fld,
 		compute_all(st, fld, anc, k + 1, n, node->kids[i]);
 		validate_pop(st);
 	}
+out:
+	st->where = where;
 }
 
 /*
@@ -150,7 +168,7 @@ static void check_kids(struct validate_state *st, const struct form_field *c,
 static void check_repeat(struct validate_state *st, const struct form_field *rep,
 			 const struct record_node *map, const struct record_node *list)
 {
-	const struct record_node *at = list ? list : map;
+	const struct record_node *at = list ? list : map, *where = st->where;
 	struct expr_value v = EXPR_VALUE_INIT, num = EXPR_VALUE_INIT;
 	size_t n = list ? list->nkids : 0, i;
 	char *have, *want;
@@ -178,6 +196,9 @@ static void check_repeat(struct validate_state *st, const struct form_field *rep
 	expr_value_release(&num);
 	if (rep->required && !n)
 		validate_report_text(st, rep, at, &rep->required_message, VM_REQUIRED);
+	/* An item built in memory is found by its list. */
+	if (n)
+		enter(st, list);
 	for (i = 0; i < n; i++) {
 		if (list->kids[i]->kind != RECORD_MAP)
 			continue;
@@ -185,6 +206,7 @@ static void check_repeat(struct validate_state *st, const struct form_field *rep
 		check_kids(st, rep, list->kids[i]);
 		validate_pop(st);
 	}
+	st->where = where;
 }
 
 /* Step 4 on one map, in document order so that messages read top to bottom. */
@@ -193,7 +215,7 @@ static void check_kids(struct validate_state *st, const struct form_field *c,
 {
 	struct form_field *const *kids = c ? c->kids : st->f->top;
 	size_t nkids = c ? c->nkids : st->f->ntop, i;
-	const struct record_node *node;
+	const struct record_node *node, *where = enter(st, map);
 
 	for (i = 0; i < nkids; i++) {
 		node = validate_kid(map, kids[i]->name, NULL);
@@ -216,6 +238,7 @@ static void check_kids(struct validate_state *st, const struct form_field *c,
 			break;
 		}
 	}
+	st->where = where;
 }
 
 /* Where a kid goes in its map: `_id` first, then form order, unknown keys last. */

@@ -31,13 +31,15 @@ struct validate_opts {
  * r->form and r->version are set from f.  Every problem is appended to err
  * (may be NULL) as "path: message" (e.g. "children[2].dob: Date of birth is
  * after the visit date"; items count from 1), with r->file and the line and
- * column of the answer, or of the enclosing map when the answer is missing
- * (0 for nodes built in memory).  The form's own messages are used where it
- * has them, else the engine's, in Vietnamese or English.  An expression
- * that fails at run time is a problem of the field, never fatal.  Answers
- * that are invalid or unknown stay in r (unknown keys last in their map) so
- * that nothing typed is lost.  opts may be NULL (the defaults).  Returns 0
- * when r is valid, ERR_DATA otherwise; r is normalised either way.
+ * column of the answer; of the enclosing map when the answer is missing; of
+ * the nearest enclosing map that has a position when the answer was built in
+ * memory, as a calculation's is (the repeat item for one inside an item);
+ * 0 when none has.  The form's own messages are used where it has them,
+ * else the engine's, in Vietnamese or English.  An expression that fails at
+ * run time is a problem of the field, never fatal.  Answers that are invalid
+ * or unknown stay in r (unknown keys last in their map) so that nothing
+ * typed is lost.  opts may be NULL (the defaults).  Returns 0 when r is
+ * valid, ERR_DATA otherwise; r is normalised either way.
  */
 int validate_record(const struct form *f, struct record *r,
 		    const struct validate_opts *opts, struct error *err);

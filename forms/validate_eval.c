@@ -59,10 +59,16 @@ static void fill(struct sbuf *sb, const char *tmpl, const char *a1, const char *
 	sbuf_adds(sb, tmpl);
 }
 
-/* Appends "path: message" at node `at` (NULL: no position). */
+/*
+ * Appends "path: message" at node `at` (NULL: no position).  A node built in
+ * memory, such as a calculation's answer, has none of its own: the nearest
+ * enclosing map that has one stands for it.
+ */
 static void add_problem(struct validate_state *st, const char *path, const struct record_node *at,
 			const char *text)
 {
+	if (at && !at->line)
+		at = st->where;
 	st->nerrors++;
 	error_at(st->err, ERR_DATA, st->file, at ? at->line : 0, at ? at->col : 0, "%s: %s",
 		 path, text);

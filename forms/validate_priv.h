@@ -61,6 +61,11 @@ struct validate_state {
 	size_t nerrors;
 	/* Runtime errors are not reported: already told, or a draft. */
 	bool quiet;
+	/*
+	 * The innermost map being walked that has a position: problems on a
+	 * node built in memory (a calculation's answer) point there.  NULL: none.
+	 */
+	const struct record_node *where;
 	struct validate_frame frames[VALIDATE_MAX_CHAIN];
 	size_t nframes;
 	/* The choice a choice_filter is being tested on. */
@@ -73,7 +78,10 @@ struct validate_state {
 void validate_state_init(struct validate_state *st, const struct form *f,
 			 const struct record *r, long long now);
 
-/* Appends "path: message" at node `at` (NULL: no position); %s in m are a1, a2. */
+/*
+ * Appends "path: message" at node `at` (NULL: no position; one built in
+ * memory: st->where); %s in m are a1, a2.
+ */
 void validate_report(struct validate_state *st, const char *path, const struct record_node *at,
 		     enum validate_msg m, const char *a1, const char *a2);
 /* As validate_report() with the path of fld in the current repeat items. */

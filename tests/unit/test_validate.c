@@ -2,7 +2,8 @@
  * test_validate.c - the validation engine on the fixture forms of
  * tests/validate/: a table of records (as files hold them) with the
  * problems expected, in order, and for the ones that normalise the
- * canonical text expected; then ids, titles and a 100-child household.
+ * canonical text expected; then ids, titles, records built in memory and a
+ * 100-child household.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,8 +25,8 @@
 /* 2026-11-23T09:00:00Z: today() is 2026-11-23. */
 #define NOW 1795424400LL
 
-enum { HOUSEHOLD, BROKEN, NFORMS };
-static const char *const form_files[NFORMS] = { "household.yaml", "broken.yaml" };
+enum { HOUSEHOLD, BROKEN, CONSENT, NFORMS };
+static const char *const form_files[NFORMS] = { "household.yaml", "broken.yaml", "consent.yaml" };
 static struct form forms[NFORMS];
 
 enum { DRAFT = 1, EN = 2 };
@@ -54,6 +55,13 @@ struct vcase {
 	"      dob: 2014-05-02\n      age: 12\n"
 #define ONE_CHILD_TOTALS "  totals:\n    n_children: 1\n    total_age: 12\n"
 #define ONE_CHILD_SUMMARY "  summary: 1 trẻ, tổng tuổi 12\n"
+
+/* The consent form: its data starts on line 4, so the data map is at 4:3. */
+#define CHEAD "form: test-consent\nversion: \"1\"\ndata:\n"
+#define VISIT "  visits:\n    - _id: v1\n      visit_on: 2026-11-19\n"
+/* A child of 3: too young for school, too old to need vaccines listed. */
+#define SUA "  children:\n    - _id: a1\n      full_name: Sua\n      age: 3\n"
+#define CONSENT(members) CHEAD "  household:\n    consent: \"yes\"\n    members: " members "\n"
 
 static const struct vcase cases[] = {
 	{ "a complete household: order, ids kept, every calculation", HOUSEHOLD, 0,
@@ -366,6 +374,23 @@ static const struct vcase cases[] = {
 	{ "a draft is not told about runtime errors", BROKEN, DRAFT,
 	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n", { NULL },
 	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n  note_on_code: code abc\n" },
+
+	/* Problems on calculated answers point at the nearest map with a position. */
+	{ "a calculation in a repeat item, at the item", CONSENT, 0,
+	  CONSENT("4") SUA "    - _id: b2\n      full_name: Dế\n      age: 16\n" VISIT,
+	  { "@11:7 children[2].age_next_year|The child is 16 or older next year" }, NULL },
+	{ "a calculation in a group of an item, at the group", CONSENT, 0,
+	  CONSENT("4") "  children:\n    - _id: a1\n      full_name: Sua\n      age: 7\n"
+	  "      school:\n        grade: 5\n" VISIT,
+	  { "@12:9 children[1].school.expected_grade|The grade is above the child's age" },
+	  NULL },
+	{ "a calculation at the top, at the data map", CONSENT, 0,
+	  CONSENT("1") SUA "    - _id: b2\n      full_name: Dế\n      age: 5\n" VISIT,
+	  { "@4:3 n_children|More children than household members" }, NULL },
+	{ "a calculation the file holds, at its own line", CONSENT, 0,
+	  CONSENT("1") SUA "    - _id: b2\n      full_name: Dế\n      age: 5\n"
+	  "  n_children: 1\n" VISIT,
+	  { "@14:15 n_children|More children than household members" }, NULL },
 };
 
 static char *fixture(const char *name)
@@ -616,6 +641,63 @@ static void test_in_memory(void **state)
 	record_release(&r);
 }
 
+/* A child added in memory to a record read from a file, as the TUI does. */
+static struct record_node *add_child(struct record_node *list, const char *name, const char *age)
+{
+	struct record_node *item = record_node_new(RECORD_MAP, NULL, NULL);
+
+	record_node_set(item, "full_name", name);
+	record_node_set(item, "age", age);
+	record_node_add(list, item);
+	return item;
+}
+
+/*
+ * Problems on answers built in memory point at the nearest map that has a
+ * position: an item added in memory has none, its list has; a record built
+ * wholly in memory has none at all.
+ */
+static void test_in_memory_positions(void **state)
+{
+	struct validate_opts opts = { NULL, NOW, false };
+	struct error err = ERROR_INIT;
+	struct record_node *hh;
+	struct record r;
+
+	(void)state;
+	parse(CONSENT("4") SUA VISIT, &r);
+	add_child(record_node_get(r.data, "children"), "Dế", "16");
+	assert_int_equal(validate_record(&forms[CONSENT], &r, &opts, &err), ERR_DATA);
+	assert_int_equal(err.n, 1);
+	assert_string_equal(err.items[0].msg,
+			    "children[2].age_next_year: The child is 16 or older next year");
+	/* The list's content starts at the dash of its first item. */
+	assert_int_equal(err.items[0].line, 8);
+	assert_int_equal(err.items[0].col, 5);
+	error_release(&err);
+	record_release(&r);
+
+	record_init(&r);
+	hh = record_node_new(RECORD_MAP, "household", NULL);
+	record_node_set(hh, "consent", "yes");
+	record_node_set(hh, "members", "1");
+	record_node_add(r.data, hh);
+	hh = record_node_new(RECORD_LIST, "children", NULL);
+	add_child(hh, "Sua", "3");
+	add_child(hh, "Dế", "5");
+	record_node_add(r.data, hh);
+	assert_int_equal(validate_record(&forms[CONSENT], &r, &opts, &err), ERR_DATA);
+	assert_int_equal(err.n, 2);
+	assert_string_equal(err.items[0].msg,
+			    "n_children: More children than household members");
+	assert_int_equal(err.items[0].line, 0);
+	assert_int_equal(err.items[0].col, 0);
+	assert_string_equal(err.items[1].msg, "visits: This answer is required");
+	assert_int_equal(err.items[1].line, 0);
+	error_release(&err);
+	record_release(&r);
+}
+
 /* A household of 100 children: every calculation, the sums over them, ids kept. */
 static void test_hundred_children(void **state)
 {
@@ -677,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_new_ids),
 		cmocka_unit_test(test_title),
 		cmocka_unit_test(test_in_memory),
+		cmocka_unit_test(test_in_memory_positions),
 		cmocka_unit_test(test_hundred_children),
 	};
 
