@@ -114,18 +114,28 @@ static bool relevant_again(struct validate_state *st, const struct form_field *f
 	return !ret && relevant;
 }
 
-/* Step 4: required answers. */
-static void check_required(struct validate_state *st, const struct form_field *fld,
-			   const struct record_node *map)
+/*
+ * Step 4: fld, a relevant field with no answer in map, is required (by its
+ * flag, or by its expression evaluated without a current answer).
+ */
+static bool is_required(struct validate_state *st, const struct form_field *fld,
+			const struct record_node *map)
 {
 	bool required = fld->required;
 
-	if ((!required && !fld->required_if) || !relevant_again(st, fld, map))
-		return;
-	if (!required &&
+	if (!required && fld->required_if &&
 	    validate_eval_bool(st, fld, "required", fld->required_if, NULL, map, &required) < 0)
+		return false;
+	return required;
+}
+
+/* Step 4: an answer missing from map. */
+static void check_required(struct validate_state *st, const struct form_field *fld,
+			   const struct record_node *map)
+{
+	if ((!fld->required && !fld->required_if) || !relevant_again(st, fld, map))
 		return;
-	if (required)
+	if (is_required(st, fld, map))
 		validate_report_text(st, fld, map, &fld->required_message, VM_REQUIRED);
 }
 
@@ -177,7 +187,8 @@ static void check_repeat(struct validate_state *st, const struct form_field *rep
 	if (list && list->kind != RECORD_LIST)
 		return;
 	/* A list that survived step 3 is relevant; an absent one may be. */
-	if (!list && (rep->repeat_count || rep->required) && !relevant_again(st, rep, map))
+	if (!list && (rep->repeat_count || rep->required || rep->required_if) &&
+	    !relevant_again(st, rep, map))
 		return;
 	if (rep->repeat_count &&
 	    !validate_eval(st, rep, "repeat_count", rep->repeat_count, NULL, at, &v)) {
@@ -194,8 +205,9 @@ static void check_repeat(struct validate_state *st, const struct form_field *rep
 	}
 	expr_value_release(&v);
 	expr_value_release(&num);
-	if (rep->required && !n)
-		validate_report_text(st, rep, at, &rep->required_message, VM_REQUIRED);
+	/* At the enclosing map, as for any answer that is missing. */
+	if (!n && is_required(st, rep, map))
+		validate_report_text(st, rep, map, &rep->required_message, VM_REQUIRED);
 	/* An item built in memory is found by its list. */
 	if (n)
 		enter(st, list);

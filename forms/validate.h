@@ -26,8 +26,8 @@ struct validate_opts {
  *     new one, unique in their list;
  *  3. in dependency order, answers of irrelevant fields are dropped and
  *     calculations computed and stored (an empty result is not stored);
- *  4. unless opts->draft: required answers, constraints, choice filters
- *     and repeat_count are checked.
+ *  4. unless opts->draft: required answers (for a repeat, at least one
+ *     item), constraints, choice filters and repeat_count are checked.
  * r->form and r->version are set from f.  Every problem is appended to err
  * (may be NULL) as "path: message" (e.g. "children[2].dob: Date of birth is
  * after the visit date"; items count from 1), with r->file and the line and

@@ -375,6 +375,30 @@ static const struct vcase cases[] = {
 	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n", { NULL },
 	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n  note_on_code: code abc\n" },
 
+	/* Repeats required outright or by an expression, at the enclosing map. */
+	{ "a repeat required by an expression, with no items", CONSENT, 0,
+	  CONSENT("4") VISIT,
+	  { "@4:3 children|At least one child, since the household consented" }, NULL },
+	{ "a repeat required by an expression, with an empty list", CONSENT, 0,
+	  CONSENT("4") "  children: []\n" VISIT,
+	  { "@4:3 children|At least one child, since the household consented" }, NULL },
+	{ "a repeat required by an expression that is false", CONSENT, 0,
+	  CHEAD "  household:\n    consent: \"no\"\n" VISIT, { NULL },
+	  CHEAD "  household:\n    consent: \"no\"\n  n_children: 0\n" VISIT },
+	{ "a repeat required outright, with no items: the default message", CONSENT, 0,
+	  CHEAD "  household:\n    consent: \"no\"\n",
+	  { "@4:3 visits|This answer is required" }, NULL },
+	{ "a repeat in an item, required by the item's answers, at the item", CONSENT, 0,
+	  CONSENT("4") "  children:\n    - _id: a1\n      full_name: Tú\n      age: 3\n"
+	  "    - _id: b2\n      full_name: Páo\n      age: 1\n" VISIT,
+	  { "@11:7 children[2].vaccines|This answer is required" }, NULL },
+	{ "a repeat in an item, given", CONSENT, 0,
+	  CONSENT("4") "  children:\n    - _id: b2\n      full_name: Páo\n      age: 1\n"
+	  "      vaccines:\n        - _id: x1\n          vaccine: BCG\n" VISIT,
+	  { NULL }, NULL },
+	{ "a draft is not told about required repeats", CONSENT, DRAFT,
+	  CONSENT("4"), { NULL }, CONSENT("4") "  n_children: 0\n" },
+
 	/* Problems on calculated answers point at the nearest map with a position. */
 	{ "a calculation in a repeat item, at the item", CONSENT, 0,
 	  CONSENT("4") SUA "    - _id: b2\n      full_name: Dế\n      age: 16\n" VISIT,
