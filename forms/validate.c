@@ -2,7 +2,8 @@
  * validate.c - a form's rules applied to a record (validate.h).
  *
  * The record is walked four times: structure and types (validate_check.c),
- * relevance and calculations in the form's dependency order, the checks of
+ * relevance and calculations in the form's dependency order (a draft's
+ * irrelevant answers set aside meanwhile, then put back), the checks of
  * required answers, constraints, choice filters and repeat counts, and last
  * the canonical shape (form order, no empty groups or lists).  Expressions
  * see the record through validate_eval.c.
@@ -28,6 +29,38 @@ static const struct record_node *enter(struct validate_state *st, const struct r
 	return where;
 }
 
+/*
+ * Step 3 takes the answer map->kids[idx] of an irrelevant field out.  A draft
+ * only sets it aside: the calculations still see the record as it will be
+ * when complete, and the answer is put back afterwards (validate.h).
+ */
+static void drop(struct validate_state *st, struct record_node *map, size_t idx)
+{
+	if (!st->keep) {
+		record_node_remove(map, idx);
+		return;
+	}
+	ALLOC_GROW(st->kept, st->nkept + 1, st->kept_alloc);
+	st->kept[st->nkept].map = map;
+	st->kept[st->nkept].node = map->kids[idx];
+	st->nkept++;
+	memmove(&map->kids[idx], &map->kids[idx + 1],
+		(map->nkids - idx - 1) * sizeof(*map->kids));
+	map->nkids--;
+}
+
+/* Puts back what drop() set aside; normalise() then puts it in form order. */
+static void put_back(struct validate_state *st)
+{
+	size_t i;
+
+	for (i = st->nkept; i-- > 0;)
+		record_node_add(st->kept[i].map, st->kept[i].node);
+	free(st->kept);
+	st->kept = NULL;
+	st->nkept = st->kept_alloc = 0;
+}
+
 /* Step 3 for fld in one instance of its container map. */
 static void compute(struct validate_state *st, const struct form_field *fld,
 		    struct record_node *map)
@@ -46,7 +79,7 @@ static void compute(struct validate_state *st, const struct form_field *fld,
 		relevant = true;
 	if (!relevant) {
 		if (node)
-			record_node_remove(map, idx);
+			drop(st, map, idx);
 		return;
 	}
 	if (!fld->calculation || fld->type == FORM_GROUP || fld->type == FORM_REPEAT)
@@ -340,12 +373,14 @@ int validate_record(const struct form *f, struct record *r, const struct validat
 	st.en = lang && !strcmp(lang, "en");
 
 	validate_structure(&st, r->data);
-	/* A draft is told only about its structure and types (validate.h). */
+	/* A draft is told only about its structure and types, and loses nothing (validate.h). */
 	st.quiet = opts->draft;
+	st.keep = opts->draft;
 	for (i = 0; i < f->nfields; i++) {
 		n = validate_ancestors(f->order[i], anc);
 		compute_all(&st, f->order[i], anc, 0, n, r->data);
 	}
+	put_back(&st);
 	if (!opts->draft)
 		check_kids(&st, NULL, r->data);
 	normalise(&st, NULL, r->data, false);

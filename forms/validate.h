@@ -14,7 +14,7 @@ struct record;
 struct validate_opts {
 	const char *lang;   /* language of messages (vi, en); NULL: the form's default */
 	long long now;      /* for today(); 0: util_now() */
-	bool draft;         /* a draft: check only structure and types (step 1 below) */
+	bool draft;         /* a draft: nothing dropped, only step 1 checked (below) */
 };
 
 /*
@@ -25,7 +25,10 @@ struct validate_opts {
  *  2. answers are put in form order and repeat items missing an `_id` get a
  *     new one, unique in their list;
  *  3. in dependency order, answers of irrelevant fields are dropped and
- *     calculations computed and stored (an empty result is not stored);
+ *     calculations of relevant fields computed and stored (an empty result
+ *     is not stored).  A draft is work in progress and keeps the answers of
+ *     its irrelevant fields (they are dropped when it is validated as
+ *     complete); its calculations are computed as if they were dropped;
  *  4. unless opts->draft: required answers (for a repeat, at least one
  *     item), constraints, choice filters and repeat_count are checked.
  * r->form and r->version are set from f.  Every problem is appended to err

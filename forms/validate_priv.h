@@ -42,6 +42,11 @@ enum validate_msg {
 	VM_EXPR,
 };
 
+/* An irrelevant answer of a draft, set aside from its map during step 3. */
+struct validate_kept {
+	struct record_node *map, *node;
+};
+
 /* A repeat item the evaluation is inside. */
 struct validate_frame {
 	const struct form_field *repeat;
@@ -61,6 +66,10 @@ struct validate_state {
 	size_t nerrors;
 	/* Runtime errors are not reported: already told, or a draft. */
 	bool quiet;
+	/* A draft: irrelevant answers go to kept, to be put back after step 3. */
+	bool keep;
+	struct validate_kept *kept;
+	size_t nkept, kept_alloc;
 	/*
 	 * The innermost map being walked that has a position: problems on a
 	 * node built in memory (a calculation's answer) point there.  NULL: none.

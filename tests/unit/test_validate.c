@@ -61,6 +61,8 @@ struct vcase {
 #define VISIT "  visits:\n    - _id: v1\n      visit_on: 2026-11-19\n"
 /* A child of 3: too young for school, too old to need vaccines listed. */
 #define SUA "  children:\n    - _id: a1\n      full_name: Sua\n      age: 3\n"
+/* Children listed, but no consent given yet. */
+#define NO_CONSENT_YET CHEAD "  household:\n    members: 4\n" SUA VISIT
 #define CONSENT(members) CHEAD "  household:\n    consent: \"yes\"\n    members: " members "\n"
 
 static const struct vcase cases[] = {
@@ -374,6 +376,29 @@ static const struct vcase cases[] = {
 	{ "a draft is not told about runtime errors", BROKEN, DRAFT,
 	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n", { NULL },
 	  "form: test-broken\nversion: \"1\"\ndata:\n  code: abc\n  note_on_code: code abc\n" },
+
+	/*
+	 * Drafts lose nothing: the answers of irrelevant fields stay, while the
+	 * calculations are those of the record validated complete.
+	 */
+	{ "a draft keeps the children asked about before the consent", CONSENT, DRAFT,
+	  NO_CONSENT_YET, { NULL },
+	  CHEAD "  household:\n    members: 4\n" SUA "  n_children: 0\n" VISIT },
+	{ "the same record, complete, drops them", CONSENT, 0,
+	  NO_CONSENT_YET, { NULL },
+	  CHEAD "  household:\n    members: 4\n  n_children: 0\n" VISIT },
+	{ "a draft keeps an irrelevant group and computes the relevant fields", CONSENT, DRAFT,
+	  CONSENT("4") SUA "      school:\n        grade: 1\n" VISIT, { NULL },
+	  CONSENT("4") SUA "      age_next_year: 4\n      school:\n        grade: 1\n"
+	  "  n_children: 1\n" VISIT },
+	{ "the same record, complete, drops the group", CONSENT, 0,
+	  CONSENT("4") SUA "      school:\n        grade: 1\n" VISIT, { NULL },
+	  CONSENT("4") SUA "      age_next_year: 4\n  n_children: 1\n" VISIT },
+	{ "a draft keeps an irrelevant calculation's answer as it was", CONSENT, DRAFT,
+	  CHEAD "  household:\n    consent: \"no\"\n" SUA "      age_next_year: 9\n" VISIT,
+	  { NULL },
+	  CHEAD "  household:\n    consent: \"no\"\n" SUA "      age_next_year: 9\n"
+	  "  n_children: 0\n" VISIT },
 
 	/* Repeats required outright or by an expression, at the enclosing map. */
 	{ "a repeat required by an expression, with no items", CONSENT, 0,
