@@ -16,6 +16,14 @@
 #define DIEUTRA_VERSION "0.1.0"
 
 static const struct cmd commands[] = {
+	{ "tui", cmd_tui, "the full-screen app (what `dieutra` alone opens)",
+	  "dieutra [-C DIR] [tui]\n"
+	  "\n"
+	  "Opens the app on the workspace: the commune's records, searched as you type,\n"
+	  "and a form to enter a household and its children page by page, each answer\n"
+	  "saved the moment the cursor leaves it.  `?` (or F1) shows the keys of each\n"
+	  "screen; F2 switches the typing between Telex, VNI and plain; F3 switches\n"
+	  "between Vietnamese and English.\n" },
 	{ "init", cmd_init, "create a commune workspace",
 	  "dieutra init --commune CODE --enumerator \"NAME <EMAIL>\" --device ID --schema FILE [DIR]\n"
 	  "\n"
@@ -153,8 +161,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		print_main_usage(stderr);
-		return 2;
+		/* `dieutra` alone opens the app, with "tui" as its argv[0]. */
+		static char tui_name[] = "tui";
+		static char *tui_argv[] = { tui_name, NULL };
+
+		argv = tui_argv;
+		argc = 1;
+		i = 0;
 	}
 	cmd = find_command(argv[i]);
 	if (!cmd) {

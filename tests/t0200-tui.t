@@ -1,0 +1,178 @@
+#!/bin/sh
+# The full-screen app, driven in tmux as a person would: keys in, the
+# screen read back with capture-pane (as tmux's own regress/ tests do).
+. "$SRC/tests/lib.sh"
+
+form=$SRC/tests/forms/demo/household.yaml
+dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" \
+	--device A --schema "$form" ws >/dev/null
+dieutra -C ws add "$SRC"/tests/forms/demo/records/*.yaml >/dev/null 2>&1
+
+TERM=${TERM:-xterm}
+[ "$TERM" = dumb ] && TERM=xterm
+export TERM
+# Each start of the app gets a tmux server of its own (tmux.1, tmux.2...),
+# so that one shutting down never races the next; $TEST_DIR/tmux names the current one.
+tm() {
+	tmux -S "$(cat "$TEST_DIR/tmux")" -f /dev/null "$@"
+}
+trap 'for s in "$TEST_DIR"/tmux.*; do tmux -S "$s" kill-server 2>/dev/null; done
+      rm -rf "$TEST_DIR"' EXIT
+
+# app: starts the app on ws in a fresh 80x24 window (the pane's pid is the app's).
+app() {
+	if [ -f "$TEST_DIR/tmux" ]; then
+		tm kill-server 2>/dev/null || true
+	fi
+	echo x >>"$TEST_DIR/starts"
+	echo "$TEST_DIR/tmux.$(wc -l <"$TEST_DIR/starts")" >"$TEST_DIR/tmux"
+	tm new-session -d -x 80 -y 24 "exec \"$DIEUTRA\" -C \"$TEST_DIR/ws\" $* 2>>$TEST_DIR/app.err"
+}
+screen() {
+	tm capture-pane -p
+}
+keys() {
+	tm send-keys "$@"
+}
+# typed TEXT: sends TEXT as typed characters, nothing interpreted.
+typed() {
+	tm send-keys -l "$1"
+}
+# see TEXT: waits (up to 10 s) until the screen shows TEXT.
+see() {
+	n=0
+	while ! screen | grep -qF -- "$1"; do
+		n=$((n + 1))
+		if [ $n -gt 200 ] || ! tm has-session 2>/dev/null; then
+			echo "the screen never showed: $1" >&2
+			screen >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+# gone TEXT: waits until the screen no longer shows TEXT.
+gone() {
+	n=0
+	while screen | grep -qF -- "$1"; do
+		n=$((n + 1))
+		if [ $n -gt 200 ] || ! tm has-session 2>/dev/null; then
+			echo "the screen still shows: $1" >&2
+			screen >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+expect_success 'dieutra alone opens the app: the records, their counts' '
+	app &&
+	see "04630-A-0003" &&
+	see "3 hồ sơ: nháp 1 · hoàn thành 2" &&
+	see "Lò Văn Pâng - Bản Lướt" &&
+	see "TELEX"
+'
+
+expect_success '? shows the keys of the screen, any key closes them' '
+	keys "?" && see "Phím của màn hình này" &&
+	keys x && gone "Phím của màn hình này"
+'
+
+expect_success 'search as you type ignores case and diacritics' '
+	keys / && typed "NGUYEN van" &&
+	see "04630-A-0002" && gone "04630-A-0001" &&
+	keys Escape && see "04630-A-0001"
+'
+
+expect_success 'Tab filters by status' '
+	keys Tab && see "Lọc: nháp" && gone "04630-A-0001" && see "04630-A-0003" &&
+	keys Tab Tab Tab Tab && see "Lọc: tất cả" && see "04630-A-0001"
+'
+
+expect_success 'a new household: Telex typing, answers saved as they are left' '
+	keys n && see "Hộ gia đình" && see "hồ sơ mới" &&
+	typed "Banr Luowst" && see "Bản Lướt" && keys Enter &&
+	see "04630-A-0004" &&
+	typed "Nguyeenx Vawn Hai" && see "Nguyễn Văn Hai" && keys Enter &&
+	typed 40 && keys Enter
+'
+
+expect_success 'a constraint message shows under the field it left, and goes when corrected' '
+	see "! Từ 1 đến 30 người" &&
+	keys Up BSpace BSpace && typed 4 && keys Enter &&
+	gone "Từ 1 đến 30 người" &&
+	keys 1 && see "(•) Hộ nghèo" && keys Enter &&
+	typed 20/11/2026 && keys Enter &&
+	see "Chưa có mục nào"
+'
+
+expect_success 'a child: dates typed dd/mm/yyyy, the age computed, a skip rule live' '
+	keys + && see "Trẻ em dưới 16 tuổi · Mục 1" &&
+	typed "Nguyeenx Thij Mai" && keys Enter &&
+	typed 02/05/2014 && keys Enter &&
+	see "= 12" && keys 2 && see "(•) Nữ" &&
+	see "Trẻ có đang đi học không?" &&
+	keys Up BSpace BSpace BSpace BSpace && typed 2024 && keys Down &&
+	see "= 2" && gone "Trẻ có đang đi học không?" &&
+	keys Up BSpace BSpace BSpace BSpace && typed 2014 && keys Down &&
+	see "Trẻ có đang đi học không?" &&
+	keys Down 1 && see "(•) Có" && keys Down
+'
+
+expect_success 'a second child, from the roster key' '
+	keys + && see "Mục 2" &&
+	typed "Lof Vawn Binhf" && see "Lò Văn Bình" && keys Enter &&
+	typed 01/01/2020 && keys Enter && keys 1 && see "(•) Nam" &&
+	keys Escape && see "1. Nguyễn Thị Mai" && see "2. Lò Văn Bình"
+'
+
+expect_success 'the review page lists nothing left; F10 finalizes' '
+	keys F10 && see "Không có lỗi" &&
+	keys F10 && see "Đã hoàn thành hồ sơ: 04630-A-0004" &&
+	keys q
+'
+
+expect_success 'the record is stored as entered' '
+	dieutra -C ws show 04630-A-0004 >shown &&
+	contains shown "status: complete" &&
+	contains shown "village: Bản Lướt" &&
+	contains shown "head_name: Nguyễn Văn Hai" &&
+	contains shown "members: 4" &&
+	contains shown "visit_date: 2026-11-20" &&
+	contains shown "full_name: Nguyễn Thị Mai" &&
+	contains shown "dob: 2014-05-02" &&
+	contains shown "full_name: Lò Văn Bình" &&
+	contains shown "n_children: 2"
+'
+
+expect_success 'reopened, the app finds it' '
+	app && see "04630-A-0004" &&
+	keys / && typed "nguyen van hai" && see "04630-A-0004" && gone "04630-A-0001" &&
+	keys Enter Enter && see "Nguyễn Văn Hai" && see "Bản Lướt" &&
+	keys Escape && see "04630-A-0004" && keys q
+'
+
+expect_success 'kill -9 in the middle of a form keeps every answer already left' '
+	app && see "04630-A-0001" &&
+	keys n && see "Hộ gia đình" &&
+	typed "Banr Na" && keys Enter && see "04630-A-0005" &&
+	typed "Lof Vawn" && see "Lò Văn" &&
+	kill -9 "$(tm display -p "#{pane_pid}")" &&
+	dieutra -C ws list --status draft >drafts &&
+	contains drafts 04630-A-0005 &&
+	dieutra -C ws show 04630-A-0005 >draft &&
+	contains draft "village: Bản Na" &&
+	lacks draft head_name
+'
+
+expect_success 'a resize redraws the screen, at 80x24 and larger' '
+	app && see "04630-A-0001" &&
+	tm resize-window -x 100 -y 30 && see "04630-A-0005" &&
+	tm resize-window -x 80 -y 24 && see "04630-A-0001" && keys q
+'
+
+expect_success 'the app said nothing on stderr (no sanitizer report, no leak)' '
+	if [ -s "$TEST_DIR/app.err" ]; then cat "$TEST_DIR/app.err" >&2; false; fi
+'
+
+done_testing

@@ -1,0 +1,489 @@
+/*
+ * app_record.c - the record being edited in the app, apart from drawing:
+ * where each answer lives in the tree, which fields are relevant, the pages
+ * they make, and saving through workspace_save() (the one way answers are
+ * stored, validated as `dieutra add` validates them).
+ *
+ * Fields inside one level of repeat are edited; a repeat nested in a
+ * repeat item is not shown.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "form.h"
+#include "store.h"
+#include "tui.h"
+#include "validate.h"
+#include "workspace.h"
+
+#define MAX_CHAIN (FORM_MAX_DEPTH + 2)
+
+/* Fills anc with f's ancestors from the top down to f; returns how many. */
+static size_t chain(const struct form_field *f, const struct form_field **anc)
+{
+	const struct form_field *p;
+	size_t n = 0, i;
+
+	for (p = f; p && n < MAX_CHAIN; p = p->parent)
+		n++;
+	i = n;
+	for (p = f; p && i > 0; p = p->parent)
+		anc[--i] = p;
+	return n;
+}
+
+/* The map that holds s's answer in data (made when create), or NULL. */
+static struct record_node *map_of(struct record_node *data, struct tui_slot s, bool create)
+{
+	const struct form_field *anc[MAX_CHAIN];
+	struct record_node *map = data, *node;
+	size_t n = chain(s.f, anc), i;
+
+	for (i = 0; i + 1 < n && map; i++) {
+		node = record_node_get(map, anc[i]->name);
+		if (anc[i]->type == FORM_REPEAT) {
+			if (anc[i] != s.f->repeat || !node || node->kind != RECORD_LIST ||
+			    s.item >= node->nkids || node->kids[s.item]->kind != RECORD_MAP)
+				return NULL;
+			map = node->kids[s.item];
+			continue;
+		}
+		if (!node && create) {
+			node = record_node_new(RECORD_MAP, anc[i]->name, NULL);
+			record_node_add(map, node);
+		}
+		map = node && node->kind == RECORD_MAP ? node : NULL;
+	}
+	return map;
+}
+
+const char *tui_slot_value(const struct record *r, struct tui_slot s)
+{
+	return record_node_value(map_of(r->data, s, false), s.f->name);
+}
+
+void tui_slot_set(struct tui_edit *e, struct tui_slot s, const char *value)
+{
+	struct record_node *map = map_of(e->rec.data, s, value != NULL);
+	size_t i;
+
+	if (!map)
+		return;
+	if (value) {
+		record_node_set(map, s.f->name, value);
+		return;
+	}
+	for (i = 0; i < map->nkids; i++)
+		if (map->kids[i]->key && !strcmp(map->kids[i]->key, s.f->name))
+			record_node_remove(map, i--);
+}
+
+char *tui_slot_path(struct tui_slot s)
+{
+	const struct form_field *anc[MAX_CHAIN];
+	struct sbuf sb = SBUF_INIT;
+	size_t n = chain(s.f, anc), i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			sbuf_addc(&sb, '.');
+		sbuf_adds(&sb, anc[i]->name);
+		if (anc[i]->type == FORM_REPEAT && i + 1 < n)
+			sbuf_addf(&sb, "[%zu]", s.item + 1);
+	}
+	return sbuf_detach(&sb);
+}
+
+/* The message of the first problem at path in err, or NULL. */
+static const char *error_of(const struct error *err, const char *path)
+{
+	size_t len = strlen(path), i;
+
+	for (i = 0; i < err->n; i++) {
+		const char *m = err->items[i].msg;
+
+		if (!strncmp(m, path, len) && m[len] == ':' && m[len + 1] == ' ')
+			return m + len + 2;
+	}
+	return NULL;
+}
+
+const char *tui_slot_error(const struct tui_edit *e, struct tui_slot s)
+{
+	char *path = tui_slot_path(s);
+	const char *m = error_of(&e->errors, path);
+
+	free(path);
+	return m;
+}
+
+bool tui_slot_touched(const struct tui_edit *e, struct tui_slot s)
+{
+	char *path = tui_slot_path(s);
+	size_t i;
+	bool found = false;
+
+	for (i = 0; i < e->ntouched && !found; i++)
+		found = !strcmp(e->touched[i], path);
+	free(path);
+	return found;
+}
+
+void tui_slot_touch(struct tui_edit *e, struct tui_slot s)
+{
+	if (tui_slot_touched(e, s))
+		return;
+	ALLOC_GROW(e->touched, e->ntouched + 1, e->atouched);
+	e->touched[e->ntouched++] = tui_slot_path(s);
+}
+
+struct record_node *tui_edit_items(const struct record *r, const struct form_field *rep)
+{
+	struct tui_slot s = { rep, SIZE_MAX };
+	struct record_node *list = record_node_get(map_of(r->data, s, false), rep->name);
+
+	return list && list->kind == RECORD_LIST ? list : NULL;
+}
+
+void tui_edit_add_item(struct tui_edit *e, const struct form_field *rep)
+{
+	struct tui_slot s = { rep, SIZE_MAX };
+	struct record_node *map = map_of(e->rec.data, s, true);
+	struct record_node *list;
+
+	if (!map)
+		return;
+	list = record_node_get(map, rep->name);
+	if (!list || list->kind != RECORD_LIST) {
+		list = record_node_new(RECORD_LIST, rep->name, NULL);
+		record_node_add(map, list);
+	}
+	record_node_add(list, record_node_new(RECORD_MAP, NULL, NULL));
+}
+
+void tui_edit_remove_item(struct tui_edit *e, const struct form_field *rep, size_t item)
+{
+	struct record_node *list = tui_edit_items(&e->rec, rep);
+
+	if (list)
+		record_node_remove(list, item);
+}
+
+/* What ${name} means while a field of repeat item `item` is evaluated. */
+struct eval_ctx {
+	const struct record *r;
+	const struct form *f;
+	const struct form_field *rep; /* the repeat we are inside, or NULL */
+	size_t item;
+};
+
+static int lookup(void *data, const char *name, struct expr_value *out)
+{
+	struct eval_ctx *c = data;
+	const struct form_field *fld = form_field(c->f, name);
+	struct record_node *list;
+	size_t i;
+
+	if (!fld)
+		return ERR_NOTFOUND;
+	if (fld->type == FORM_REPEAT || (fld->repeat && fld->repeat != c->rep)) {
+		/* Seen from outside its items: one value per item. */
+		const struct form_field *rep = fld->type == FORM_REPEAT ? fld : fld->repeat;
+
+		expr_set_nodeset(out);
+		list = tui_edit_items(c->r, rep);
+		for (i = 0; list && i < list->nkids; i++) {
+			struct tui_slot s = { fld, i };
+			const char *v = fld == rep ? "" : tui_slot_value(c->r, s);
+
+			expr_nodeset_add(out, v ? v : "");
+		}
+		return 0;
+	}
+	{
+		struct tui_slot s = { fld, fld->repeat ? c->item : SIZE_MAX };
+
+		expr_set_string(out, tui_slot_value(c->r, s));
+	}
+	return 0;
+}
+
+/* Whether s and every group or repeat around it are relevant in view. */
+static bool relevant(const struct tui_edit *e, const struct form *f, struct tui_slot s,
+		     long long now)
+{
+	const struct form_field *anc[MAX_CHAIN];
+	size_t n = chain(s.f, anc), i;
+
+	for (i = 0; i < n; i++) {
+		struct eval_ctx c = { &e->view, f, NULL, SIZE_MAX };
+		struct expr_ctx ctx = { lookup, NULL, NULL, &c, NULL, 0, now };
+		struct expr_value v = EXPR_VALUE_INIT;
+		struct error err = ERROR_INIT;
+		struct tui_slot at = { anc[i], s.item };
+		bool yes;
+
+		if (!anc[i]->relevant)
+			continue;
+		if (anc[i]->type != FORM_REPEAT) {
+			c.rep = s.f->repeat;
+			c.item = s.item;
+			ctx.position = (int)s.item + 1;
+			ctx.current = anc[i]->type == FORM_GROUP ? NULL : tui_slot_value(&e->view, at);
+		}
+		/* As the validator: a relevance that fails keeps the field shown. */
+		yes = expr_eval(anc[i]->relevant, &ctx, &v, &err) < 0 || expr_to_bool(&v);
+		expr_value_release(&v);
+		error_release(&err);
+		if (!yes)
+			return false;
+	}
+	return true;
+}
+
+static struct tui_page *new_page(struct tui_edit *e, enum tui_page_kind kind,
+				 const struct form_field *f, size_t item)
+{
+	struct tui_page *p;
+
+	ALLOC_GROW(e->pages, e->npages + 1, e->alloc);
+	p = &e->pages[e->npages++];
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	p->f = f;
+	p->item = item;
+	return p;
+}
+
+static void add_slot(struct tui_edit *e, struct tui_page *p, struct tui_slot s)
+{
+	ALLOC_GROW(p->slots, p->nslots + 1, p->alloc);
+	p->slots[p->nslots++] = s;
+	if (s.f->type == FORM_NOTE || s.f->type == FORM_CALCULATE || s.f->read_only)
+		return;
+	e->relevant++;
+	if (tui_slot_value(&e->view, s))
+		e->answered++;
+}
+
+/* Adds the relevant fields of group or repeat item g to page p (index pi). */
+static void add_fields(struct tui_edit *e, const struct form *f, size_t pi,
+		       const struct form_field *g, size_t item, long long now)
+{
+	size_t i;
+
+	for (i = 0; i < g->nkids; i++) {
+		const struct form_field *k = g->kids[i];
+		struct tui_slot s = { k, item };
+
+		if (k->type == FORM_REPEAT || !relevant(e, f, s, now))
+			continue;
+		if (k->type == FORM_GROUP)
+			add_fields(e, f, pi, k, item, now);
+		else
+			add_slot(e, &e->pages[pi], s);
+	}
+}
+
+static void clear_pages(struct tui_edit *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->npages; i++)
+		free(e->pages[i].slots);
+	e->npages = 0;
+}
+
+static void build_pages(struct tui_edit *e, const struct form *f)
+{
+	long long now = util_now();
+	bool loose = false; /* the last page holds top-level fields */
+	size_t i, j;
+
+	clear_pages(e);
+	e->answered = e->relevant = 0;
+	for (i = 0; i < f->ntop; i++) {
+		const struct form_field *t = f->top[i];
+		struct tui_slot s = { t, SIZE_MAX };
+		struct record_node *list;
+
+		if (t->type != FORM_GROUP && t->type != FORM_REPEAT) {
+			if (!loose)
+				new_page(e, TUI_PAGE_FIELDS, NULL, SIZE_MAX);
+			loose = true;
+			if (relevant(e, f, s, now))
+				add_slot(e, &e->pages[e->npages - 1], s);
+			continue;
+		}
+		loose = false;
+		if (!relevant(e, f, s, now))
+			continue;
+		if (t->type == FORM_GROUP) {
+			new_page(e, TUI_PAGE_FIELDS, t, SIZE_MAX);
+			add_fields(e, f, e->npages - 1, t, SIZE_MAX, now);
+			continue;
+		}
+		new_page(e, TUI_PAGE_ROSTER, t, SIZE_MAX);
+		list = tui_edit_items(&e->view, t);
+		for (j = 0; list && j < list->nkids; j++) {
+			new_page(e, TUI_PAGE_FIELDS, t, j);
+			add_fields(e, f, e->npages - 1, t, j, now);
+		}
+	}
+	new_page(e, TUI_PAGE_REVIEW, NULL, SIZE_MAX);
+}
+
+void tui_edit_refresh(struct tui_app *app)
+{
+	struct tui_edit *e = &app->edit;
+	const struct form *f = &app->ws->form;
+	struct validate_opts opts = { f->languages[app->lang], 0, false };
+	struct tui_page was = { TUI_PAGE_REVIEW, NULL, SIZE_MAX, NULL, 0, 0 };
+	const struct form_field *at = NULL;
+	bool had = e->page < e->npages;
+	size_t i, j;
+
+	if (had) {
+		was = e->pages[e->page];
+		if (was.kind == TUI_PAGE_FIELDS && e->cur < was.nslots)
+			at = was.slots[e->cur].f;
+	}
+	record_release(&e->view);
+	record_copy(&e->view, &e->rec);
+	error_release(&e->errors);
+	validate_record(f, &e->view, &opts, &e->errors);
+	build_pages(e, f);
+
+	/* Stay where the user was, as near as the new pages allow. */
+	for (i = 0; had && i < e->npages; i++) {
+		struct tui_page *p = &e->pages[i];
+
+		if (p->kind != was.kind || p->f != was.f || p->item != was.item)
+			continue;
+		e->page = i;
+		for (j = 0; at && j < p->nslots; j++)
+			if (p->slots[j].f == at)
+				e->cur = j;
+		break;
+	}
+	if (e->page >= e->npages)
+		e->page = e->npages - 1;
+}
+
+int tui_edit_open(struct tui_app *app, const char *id)
+{
+	struct tui_edit *e = &app->edit;
+	struct store_row row = { 0 };
+	struct error err = ERROR_INIT;
+	int ret = 0;
+
+	tui_edit_close(e);
+	record_init(&e->rec);
+	record_init(&e->view);
+	tui_line_init(&e->line);
+	if (id) {
+		ret = store_get(app->ws->store, id, &row, &err);
+		if (!ret)
+			ret = record_parse(row.body, strlen(row.body), id, &e->rec, &err);
+	}
+	if (ret) {
+		tui_message(app, "%s", err.n ? err.items[0].msg : id);
+		tui_edit_close(e);
+		goto out;
+	}
+	e->open = true;
+	tui_edit_refresh(app);
+out:
+	store_row_release(&row);
+	error_release(&err);
+	return ret;
+}
+
+void tui_edit_close(struct tui_edit *e)
+{
+	size_t i;
+
+	if (e->open) {
+		record_release(&e->rec);
+		record_release(&e->view);
+		error_release(&e->errors);
+		tui_line_release(&e->line);
+	}
+	clear_pages(e);
+	free(e->pages);
+	for (i = 0; i < e->ntouched; i++)
+		free(e->touched[i]);
+	free(e->touched);
+	free(e->note);
+	memset(e, 0, sizeof(*e));
+}
+
+static int save_as(struct tui_app *app, const char *status, struct error *err)
+{
+	struct tui_edit *e = &app->edit;
+	struct record copy;
+	enum workspace_saved saved;
+	int ret;
+
+	record_copy(&copy, &e->rec);
+	free(copy.status);
+	copy.status = xstrdup(status);
+	ret = workspace_save(app->ws, &copy, app->ws->form.languages[app->lang], &saved, err);
+	if (ret) {
+		record_release(&copy);
+		return ret;
+	}
+	record_release(&e->rec);
+	e->rec = copy;
+	tui_edit_refresh(app);
+	return 0;
+}
+
+int tui_edit_save(struct tui_app *app, struct error *err)
+{
+	return save_as(app, "draft", err);
+}
+
+int tui_edit_finalize(struct tui_app *app)
+{
+	struct error err = ERROR_INIT;
+	int ret = save_as(app, "complete", &err);
+
+	if (ret == ERR_DATA) {
+		error_release(&app->edit.errors);
+		error_move(&app->edit.errors, &err);
+	} else if (ret) {
+		tui_message(app, "%s", err.n ? err.items[0].msg : "");
+	}
+	error_release(&err);
+	return ret;
+}
+
+bool tui_edit_find(const struct tui_edit *e, const char *path, size_t *page, size_t *slot)
+{
+	size_t i, j;
+
+	for (i = 0; i < e->npages; i++) {
+		const struct tui_page *p = &e->pages[i];
+
+		for (j = 0; j < p->nslots; j++) {
+			char *sp = tui_slot_path(p->slots[j]);
+			bool same = !strcmp(sp, path);
+
+			free(sp);
+			if (same) {
+				*page = i;
+				*slot = j;
+				return true;
+			}
+		}
+		if (p->kind == TUI_PAGE_ROSTER && !strcmp(p->f->name, path)) {
+			*page = i;
+			*slot = 0;
+			return true;
+		}
+	}
+	return false;
+}

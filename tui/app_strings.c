@@ -1,0 +1,73 @@
+/*
+ * app_strings.c - the app's own words, in Vietnamese (the default) and
+ * English; the form's labels come from the form itself.
+ */
+#include "tui.h"
+
+static const char *const strings[S_COUNT][2] = {
+	[S_APP] = { "Điều tra trẻ em", "Child census" },
+	[S_RECORDS] = { "hồ sơ", "records" },
+	[S_DRAFT] = { "nháp", "draft" },
+	[S_COMPLETE] = { "hoàn thành", "complete" },
+	[S_VOID] = { "đã hủy", "void" },
+	[S_REJECTED] = { "bị trả lại", "rejected" },
+	[S_ALL] = { "tất cả", "all" },
+	[S_SEARCH] = { "Tìm", "Search" },
+	[S_FILTER] = { "Lọc", "Filter" },
+	[S_NONE] = { "Không có hồ sơ nào", "No records" },
+	[S_KEYS] = { "Phím của màn hình này", "Keys of this screen" },
+	[S_ANYKEY] = { "Nhấn phím bất kỳ để đóng", "Press any key to close" },
+	[S_YESNO] = { "(c/k)", "(y/n)" },
+	[S_K_QUIT] = { "thoát", "quit" },
+	[S_K_UP] = { "lên", "up" },
+	[S_K_DOWN] = { "xuống", "down" },
+	[S_K_OPEN] = { "mở hồ sơ", "open the record" },
+	[S_K_NEW] = { "hồ sơ mới", "new record" },
+	[S_K_VOID] = { "hủy hồ sơ", "void the record" },
+	[S_K_SEARCH] = { "tìm (không phân biệt dấu)", "search (accents ignored)" },
+	[S_K_FILTER] = { "lọc theo trạng thái", "filter by status" },
+	[S_K_HELP] = { "các phím", "the keys" },
+	[S_K_LANG] = { "tiếng Việt / English", "Vietnamese / English" },
+	[S_K_INPUT] = { "kiểu gõ: Telex / VNI / tắt", "typing: Telex / VNI / off" },
+	[S_K_NEXTPAGE] = { "trang sau", "next page" },
+	[S_K_PREVPAGE] = { "trang trước", "previous page" },
+	[S_K_BACK] = { "quay lại (đã lưu)", "back (saved)" },
+	[S_K_REVIEW] = { "kiểm tra và hoàn thành", "review and finalize" },
+	[S_K_CHOOSE] = { "chọn / bỏ chọn mục số N", "choose / unchoose item N" },
+	[S_K_ADD] = { "thêm", "add" },
+	[S_K_REMOVE] = { "xóa", "remove" },
+	[S_K_FINALIZE] = { "hoàn thành hồ sơ", "finalize the record" },
+	[S_K_JUMP] = { "đến câu có lỗi", "go to the question" },
+	[S_K_NEXTFIELD] = { "câu sau", "next question" },
+	[S_K_EDIT] = { "sửa mục", "edit the item" },
+	[S_Q_VOID] = { "Hủy hồ sơ này?", "Void this record?" },
+	[S_Q_REMOVE] = { "Xóa mục này?", "Remove this item?" },
+	[S_VOIDED] = { "Đã hủy hồ sơ", "Record voided" },
+	[S_SAVED] = { "Đã lưu", "Saved" },
+	[S_FINALIZED] = { "Đã hoàn thành hồ sơ", "Record finalized" },
+	[S_NOT_VALID] = { "Chưa hoàn thành được: còn lỗi", "Cannot finalize: problems remain" },
+	[S_PROGRESS] = { "Đã trả lời", "Answered" },
+	[S_REVIEW] = { "Kiểm tra", "Review" },
+	[S_NO_ERRORS] = { "Không có lỗi. Nhấn F10 để hoàn thành.",
+			  "No problems. Press F10 to finalize." },
+	[S_ITEM] = { "Mục", "Item" },
+	[S_NO_ITEMS] = { "Chưa có mục nào. Nhấn + để thêm.", "No items yet. Press + to add one." },
+	[S_BAD_DATE] = { "Ngày không hợp lệ: gõ dd/mm/yyyy", "Not a date: type dd/mm/yyyy" },
+	[S_PAGE] = { "Trang", "Page" },
+	[S_HINT_HOME] = { "?:phím  n:mới  Enter:mở  /:tìm  Tab:lọc  q:thoát",
+			  "?:keys  n:new  Enter:open  /:search  Tab:filter  q:quit" },
+	[S_HINT_FORM] = { "F1:phím  ↑↓:câu  PgDn/PgUp:trang  F2:kiểu gõ  F10:kiểm tra  Esc:về",
+			  "F1:keys  ↑↓:field  PgDn/PgUp:page  F2:typing  F10:review  Esc:back" },
+	[S_HINT_ROSTER] = { "?:phím  +:thêm  Enter:sửa  -:xóa  PgDn/PgUp:trang  Esc:về",
+			    "?:keys  +:add  Enter:edit  -:remove  PgDn/PgUp:page  Esc:back" },
+	[S_HINT_REVIEW] = { "?:phím  Enter:đến câu  F10:hoàn thành  PgUp:trang  Esc:về",
+			    "?:keys  Enter:go to  F10:finalize  PgUp:page  Esc:back" },
+	[S_NEW_RECORD] = { "hồ sơ mới", "new record" },
+	[S_TOO_SMALL] = { "Cửa sổ quá nhỏ", "Window too small" },
+	[S_ERRORS] = { "lỗi", "problems" },
+};
+
+const char *tui_str(bool en, enum tui_str id)
+{
+	return strings[id][en];
+}

@@ -1,0 +1,315 @@
+/*
+ * screen_home.c - the first screen: the commune's records with their
+ * counts, searched as you type (case and diacritics ignored, as
+ * `dieutra list --search`) and filtered by status; new, open, void.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form.h"
+#include "record.h"
+#include "store.h"
+#include "text.h"
+#include "tui.h"
+#include "workspace.h"
+
+static const char *const statuses[4] = { "draft", "complete", "void", "rejected" };
+static const enum tui_str status_names[4] = { S_DRAFT, S_COMPLETE, S_VOID, S_REJECTED };
+
+static const char *status_name(bool en, const char *status)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(status, statuses[i]))
+			return tui_str(en, status_names[i]);
+	return status;
+}
+
+static void clear_rows(struct tui_home *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->rows[i].id);
+		free(h->rows[i].status);
+		free(h->rows[i].title);
+	}
+	h->n = 0;
+}
+
+void tui_home_release(struct tui_home *h)
+{
+	clear_rows(h);
+	free(h->rows);
+	tui_line_release(&h->search);
+	memset(h, 0, sizeof(*h));
+}
+
+static int add_row(void *data, const struct store_row *row)
+{
+	struct tui_home *h = data;
+	struct tui_home_row *r;
+
+	ALLOC_GROW(h->rows, h->n + 1, h->alloc);
+	r = &h->rows[h->n++];
+	r->id = xstrdup(row->id);
+	r->status = xstrdup(row->status);
+	r->title = xstrdup(row->title ? row->title : "");
+	return 0;
+}
+
+void tui_home_load(struct tui_app *app)
+{
+	struct tui_home *h = &app->home;
+	const char *search = tui_line_str(&h->search);
+	struct store_query q = { h->filter >= 0 ? statuses[h->filter] : NULL,
+				 *search ? search : NULL, 0, false };
+	struct error err = ERROR_INIT;
+
+	clear_rows(h);
+	if (store_list(app->ws->store, &q, add_row, h, &err) < 0 ||
+	    store_count(app->ws->store, h->counts, &err) < 0)
+		tui_message(app, "%s", err.n ? err.items[0].msg : "");
+	if (h->cur >= h->n)
+		h->cur = h->n ? h->n - 1 : 0;
+	error_release(&err);
+}
+
+static void draw_home(struct tui_app *app)
+{
+	struct tui_home *h = &app->home;
+	struct workspace *ws = app->ws;
+	struct sbuf sb = SBUF_INIT;
+	struct tui_line_view v;
+	int rows = LINES - 5, y, i, label;
+	size_t k;
+
+	sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP), ws->commune, ws->enumerator);
+	{
+		char *right = xasprintf("%s · %s ", tui_input_name(app->input), app->en ? "EN" : "VI");
+
+		tui_bars(app, sbuf_str(&sb), right, S_HINT_HOME);
+		free(right);
+	}
+	sbuf_reset(&sb);
+	sbuf_addf(&sb, " %ld %s:", h->counts[0] + h->counts[1] + h->counts[2] + h->counts[3],
+		  tui_str(app->en, S_RECORDS));
+	for (i = 0; i < 4; i++)
+		sbuf_addf(&sb, " %s %ld%s", tui_str(app->en, status_names[i]), h->counts[i],
+			  i < 3 ? " ·" : "");
+	sbuf_addf(&sb, "   %s: %s", tui_str(app->en, S_FILTER),
+		  h->filter < 0 ? tui_str(app->en, S_ALL) : tui_str(app->en, status_names[h->filter]));
+	tui_put(1, 0, sbuf_str(&sb), COLS);
+
+	sbuf_reset(&sb);
+	sbuf_addf(&sb, " %s: ", tui_str(app->en, S_SEARCH));
+	label = text_width(sbuf_str(&sb));
+	tui_put(2, 0, sbuf_str(&sb), label);
+	tui_line_view(&h->search, COLS - label - 1, &v);
+	{
+		char *part = xstrndup(tui_line_str(&h->search) + v.start, v.end - v.start);
+
+		if (h->searching)
+			attron(A_UNDERLINE);
+		tui_put(2, label, part, COLS - label - 1);
+		attroff(A_UNDERLINE);
+		free(part);
+	}
+	if (h->searching) {
+		app->cy = 2;
+		app->cx = label + v.col;
+	}
+
+	if (!h->n)
+		tui_put(4, 1, tui_str(app->en, S_NONE), COLS - 1);
+	if (h->cur < h->top)
+		h->top = h->cur;
+	if (rows > 0 && h->cur >= h->top + (size_t)rows)
+		h->top = h->cur - (size_t)rows + 1;
+	for (k = h->top, y = 4; k < h->n && y < LINES - 1; k++, y++) {
+		sbuf_reset(&sb);
+		sbuf_addf(&sb, " %-14s ", h->rows[k].id);
+		sbuf_adds(&sb, status_name(app->en, h->rows[k].status));
+		for (i = text_width(status_name(app->en, h->rows[k].status)); i < 11; i++)
+			sbuf_addc(&sb, ' ');
+		sbuf_addf(&sb, " %s", h->rows[k].title);
+		if (k == h->cur)
+			attron(A_REVERSE);
+		tui_put(y, 0, sbuf_str(&sb), COLS);
+		attroff(A_REVERSE);
+	}
+	sbuf_release(&sb);
+}
+
+static int quit(struct tui_app *app, int key)
+{
+	(void)app;
+	(void)key;
+	return TUI_QUIT;
+}
+
+static int up(struct tui_app *app, int key)
+{
+	struct tui_home *h = &app->home;
+	size_t step = key == TUI_FKEY(KEY_PPAGE) ? (size_t)(LINES - 5) : 1;
+
+	h->cur = h->cur > step ? h->cur - step : 0;
+	return TUI_REDRAW;
+}
+
+static int down(struct tui_app *app, int key)
+{
+	struct tui_home *h = &app->home;
+	size_t step = key == TUI_FKEY(KEY_NPAGE) ? (size_t)(LINES - 5) : 1;
+
+	if (h->n)
+		h->cur = h->cur + step < h->n ? h->cur + step : h->n - 1;
+	return TUI_REDRAW;
+}
+
+static int enter_form(struct tui_app *app, const char *id)
+{
+	if (tui_edit_open(app, id))
+		return TUI_REDRAW;
+	app->home.searching = false;
+	app->screen = &tui_form_screen;
+	tui_form_enter(app);
+	return TUI_REDRAW;
+}
+
+static int open_record(struct tui_app *app, int key)
+{
+	(void)key;
+	if (!app->home.n)
+		return 0;
+	return enter_form(app, app->home.rows[app->home.cur].id);
+}
+
+static int new_record(struct tui_app *app, int key)
+{
+	(void)key;
+	return enter_form(app, NULL);
+}
+
+static int void_now(struct tui_app *app)
+{
+	struct tui_home *h = &app->home;
+	struct error err = ERROR_INIT;
+	struct store_row row = { 0 };
+	struct record r;
+	enum workspace_saved saved;
+	int ret;
+
+	record_init(&r);
+	ret = store_get(app->ws->store, h->rows[h->cur].id, &row, &err);
+	if (!ret)
+		ret = record_parse(row.body, strlen(row.body), row.id, &r, &err);
+	if (!ret) {
+		free(r.status);
+		r.status = xstrdup("void");
+		ret = workspace_save(app->ws, &r, app->ws->form.languages[app->lang], &saved, &err);
+	}
+	if (ret)
+		tui_message(app, "%s", err.n ? err.items[0].msg : "");
+	else
+		tui_message(app, "%s: %s", tui_str(app->en, S_VOIDED), r.id);
+	record_release(&r);
+	store_row_release(&row);
+	error_release(&err);
+	tui_home_load(app);
+	return TUI_REDRAW;
+}
+
+static int void_record(struct tui_app *app, int key)
+{
+	(void)key;
+	if (app->home.n && strcmp(app->home.rows[app->home.cur].status, "void"))
+		tui_ask(app, S_Q_VOID, void_now);
+	return TUI_REDRAW;
+}
+
+static int search(struct tui_app *app, int key)
+{
+	(void)key;
+	app->home.searching = true;
+	return TUI_REDRAW;
+}
+
+static int filter_status(struct tui_app *app, int key)
+{
+	(void)key;
+	app->home.filter = app->home.filter >= 3 ? -1 : app->home.filter + 1;
+	tui_home_load(app);
+	return TUI_REDRAW;
+}
+
+static bool typing(struct tui_app *app)
+{
+	return app->home.searching;
+}
+
+/* Keys while the search line is open: it changes, and the list with it. */
+static int type_search(struct tui_app *app, int key)
+{
+	struct tui_line *l = &app->home.search;
+
+	switch (key) {
+	case 27:
+	case '\r':
+	case '\n':
+	case TUI_FKEY(KEY_ENTER):
+		app->home.searching = false;
+		if (key == 27)
+			tui_line_clear(l);
+		break;
+	case TUI_FKEY(KEY_BACKSPACE):
+	case 127:
+	case 8:
+		tui_line_backspace(l);
+		break;
+	case TUI_FKEY(KEY_DC):
+		tui_line_delete(l);
+		break;
+	case TUI_FKEY(KEY_LEFT):
+		tui_line_left(l);
+		return TUI_REDRAW;
+	case TUI_FKEY(KEY_RIGHT):
+		tui_line_right(l);
+		return TUI_REDRAW;
+	default:
+		if (key >= TUI_FKEY(0) || key < ' ' || tui_line_insert(l, (uint32_t)key))
+			return TUI_PASS;
+	}
+	app->home.cur = 0;
+	tui_home_load(app);
+	return TUI_REDRAW;
+}
+
+static const struct tui_key home_keys[] = {
+	{ '?', "?", S_K_HELP, tui_show_help },
+	{ TUI_FKEY(KEY_F(1)), "F1", S_K_HELP, tui_show_help },
+	{ TUI_FKEY(KEY_UP), "↑ k", S_K_UP, up },
+	{ 'k', NULL, S_K_UP, up },
+	{ TUI_FKEY(KEY_PPAGE), NULL, S_K_UP, up },
+	{ TUI_FKEY(KEY_DOWN), "↓ j", S_K_DOWN, down },
+	{ 'j', NULL, S_K_DOWN, down },
+	{ TUI_FKEY(KEY_NPAGE), NULL, S_K_DOWN, down },
+	{ '\r', "Enter", S_K_OPEN, open_record },
+	{ '\n', NULL, S_K_OPEN, open_record },
+	{ TUI_FKEY(KEY_ENTER), NULL, S_K_OPEN, open_record },
+	{ 'n', "n", S_K_NEW, new_record },
+	{ 'v', "v", S_K_VOID, void_record },
+	{ '/', "/", S_K_SEARCH, search },
+	{ '\t', "Tab", S_K_FILTER, filter_status },
+	{ TUI_FKEY(KEY_F(2)), "F2", S_K_INPUT, tui_toggle_input },
+	{ TUI_CTRL('t'), "Ctrl-T", S_K_INPUT, tui_toggle_input },
+	{ TUI_FKEY(KEY_F(3)), "F3 L", S_K_LANG, tui_toggle_lang },
+	{ 'L', NULL, S_K_LANG, tui_toggle_lang },
+	{ 'q', "q", S_K_QUIT, quit },
+};
+
+const struct tui_screen tui_home_screen = {
+	home_keys, sizeof(home_keys) / sizeof(home_keys[0]), draw_home, typing, type_search,
+};

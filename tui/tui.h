@@ -1,0 +1,211 @@
+/*
+ * tui.h - the full-screen app (`dieutra` with no command): what its parts
+ * share.  As htop's ScreenManager/Panel: the state lives in struct tui_app,
+ * key handlers change it and return TUI_* flags, and the loop (app.c) draws
+ * the current screen once per key, from the state alone.
+ *
+ * Screens: home (screen_home.c: the records), form (screen_form.c: one
+ * record, page by page, with its rosters and the review page).  The record
+ * being edited and its pages are kept in app_record.c, apart from drawing.
+ *
+ * This header does not include curses: keys are ints, a code point as it
+ * is or TUI_FKEY(curses KEY_*) for a function key.
+ */
+#ifndef DIEUTRA_TUI_H
+#define DIEUTRA_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lineedit.h"
+#include "record.h"
+#include "util.h"
+
+struct workspace;
+struct form_field;
+
+/* What a key handler asks of the loop. */
+enum {
+	TUI_REDRAW = 1, /* the state changed: draw again */
+	TUI_QUIT = 2,   /* leave the app */
+	TUI_PASS = 4,   /* a typing handler did not take the key: try the table */
+};
+
+#define TUI_FKEY(k) ((k) | 0x1000000)
+#define TUI_CTRL(c) ((c) & 0x1f)
+
+/* The app's own strings, in Vietnamese and English (app_strings.c). */
+enum tui_str {
+	S_APP, S_RECORDS, S_DRAFT, S_COMPLETE, S_VOID, S_REJECTED, S_ALL, S_SEARCH,
+	S_FILTER, S_NONE, S_KEYS, S_ANYKEY, S_YESNO,
+	S_K_QUIT, S_K_UP, S_K_DOWN, S_K_OPEN, S_K_NEW, S_K_VOID, S_K_SEARCH, S_K_FILTER,
+	S_K_HELP, S_K_LANG, S_K_INPUT, S_K_NEXTPAGE, S_K_PREVPAGE, S_K_BACK, S_K_REVIEW,
+	S_K_CHOOSE, S_K_ADD, S_K_REMOVE, S_K_FINALIZE, S_K_JUMP, S_K_NEXTFIELD, S_K_EDIT,
+	S_Q_VOID, S_Q_REMOVE, S_VOIDED, S_SAVED, S_FINALIZED, S_NOT_VALID, S_PROGRESS,
+	S_REVIEW, S_NO_ERRORS, S_ITEM, S_NO_ITEMS, S_BAD_DATE, S_PAGE, S_HINT_HOME,
+	S_HINT_FORM, S_HINT_ROSTER, S_HINT_REVIEW, S_NEW_RECORD, S_TOO_SMALL, S_ERRORS,
+	S_COUNT
+};
+const char *tui_str(bool en, enum tui_str id);
+
+/* dd/mm/yyyy as typed (d/m/yyyy too, or ISO) into ISO yyyy-mm-dd in out; 0 or ERR_DATA. */
+int tui_date_parse(const char *typed, char out[11]);
+/* An ISO date shown as dd/mm/yyyy in out; any other text is copied (cut to 10 bytes). */
+void tui_date_show(const char *iso, char out[11]);
+
+/* A field of the record: f, in item `item` of its repeat (SIZE_MAX outside any). */
+struct tui_slot {
+	const struct form_field *f;
+	size_t item;
+};
+
+enum tui_page_kind { TUI_PAGE_FIELDS, TUI_PAGE_ROSTER, TUI_PAGE_REVIEW };
+
+/* A page of the form: the relevant fields of a group or repeat item, a roster, the review. */
+struct tui_page {
+	enum tui_page_kind kind;
+	const struct form_field *f; /* the group or repeat; NULL: top-level fields, review */
+	size_t item;                /* the repeat item shown, SIZE_MAX if none */
+	struct tui_slot *slots;     /* relevant fields, in form order */
+	size_t nslots, alloc;
+};
+
+/*
+ * The record being edited.  rec is what was last stored; view is a copy
+ * validated completely (calculations filled, irrelevant answers dropped),
+ * with its problems in errors.  Pages are rebuilt from view after each change.
+ */
+struct tui_edit {
+	struct record rec;
+	struct record view;
+	struct error errors;
+	struct tui_page *pages;
+	size_t npages, alloc;
+	size_t page, cur;  /* the page shown and the cursor in it (slot, item, error) */
+	size_t top;        /* first slot drawn: the page's scroll */
+	struct tui_line line;   /* the text being typed in the current field */
+	bool line_dirty;        /* line differs from the stored answer */
+	char **touched;         /* paths of fields the cursor has left */
+	size_t ntouched, atouched;
+	char *note;             /* a refusal shown under the current field, or NULL */
+	size_t answered, relevant;
+	bool open;
+};
+
+struct tui_home {
+	struct tui_line search;
+	bool searching;    /* keys go to the search line */
+	int filter;        /* -1: every status, else index of draft/complete/void/rejected */
+	struct tui_home_row {
+		char *id, *status, *title;
+	} *rows;
+	size_t n, alloc;
+	size_t cur, top;
+	long counts[4];
+};
+
+struct tui_app;
+
+/* One key of a screen: what it does and how `?` describes it. */
+struct tui_key {
+	int key;
+	const char *name; /* as `?` shows it */
+	enum tui_str help;
+	int (*action)(struct tui_app *app, int key);
+};
+
+struct tui_screen {
+	const struct tui_key *keys;
+	size_t nkeys;
+	void (*draw)(struct tui_app *app);
+	/*
+	 * Typing: while typing(app) is true, other() sees every key first and
+	 * returns TUI_PASS for those the table should handle.  Both may be NULL.
+	 */
+	bool (*typing)(struct tui_app *app);
+	int (*other)(struct tui_app *app, int key);
+};
+
+struct tui_app {
+	struct workspace *ws;
+	bool en;           /* the app's strings and the form's labels in English */
+	size_t lang;       /* index of the labels' language in the form */
+	bool color;
+	enum tui_input input; /* Telex / VNI / plain, for every text box */
+	const struct tui_screen *screen;
+	bool help;         /* the keys of the screen are shown */
+	int cy, cx;        /* where draw() wants the terminal's cursor; cy < 0: hidden */
+	char *message;     /* the status line's message, or NULL */
+	enum tui_str question;  /* a y/n question waiting, S_COUNT when none */
+	int (*on_yes)(struct tui_app *app);
+	struct tui_home home;
+	struct tui_edit edit;
+};
+
+extern const struct tui_screen tui_home_screen, tui_form_screen;
+
+/* Runs the app on an open workspace until the user quits.  Returns 0 or ERR_ENV. */
+int tui_run(struct workspace *ws, struct error *err);
+/* Attributes for the error lines and the bars, plain when there are no colours. */
+int tui_attr_error(const struct tui_app *app);
+int tui_attr_bar(const struct tui_app *app);
+
+/* Sets the status line's message (printf-like), replacing the one shown. */
+void tui_message(struct tui_app *app, const char *fmt, ...) ATTR_PRINTF(2, 3);
+/* Asks a yes/no question; on_yes runs on 'y' and returns TUI_* flags. */
+void tui_ask(struct tui_app *app, enum tui_str q, int (*on_yes)(struct tui_app *app));
+/* Switches the app's language (strings and labels) between vi and en. */
+int tui_toggle_lang(struct tui_app *app, int key);
+/* Switches the typing mode of every text box. */
+int tui_toggle_input(struct tui_app *app, int key);
+/* Shows the keys of the current screen. */
+int tui_show_help(struct tui_app *app, int key);
+
+/* Drawing helpers: text cut to width columns at (y, x), padded with spaces to width. */
+void tui_put(int y, int x, const char *s, int width);
+/* The title bar (row 0) and the status bar (last row, hint or message). */
+void tui_bars(struct tui_app *app, const char *title, const char *right, enum tui_str hint);
+
+/* Puts the answer of the field under the cursor into the line editor, to type on. */
+void tui_form_enter(struct tui_app *app);
+/* Draws the form screen (screen_form_draw.c). */
+void tui_form_draw(struct tui_app *app);
+/* A field's label in the app's language, or its name. */
+const char *tui_label(const struct tui_app *app, const struct form_field *f);
+
+/* Home: reloads the list from the store (search, filter, counts). */
+void tui_home_load(struct tui_app *app);
+/* Frees the list and the search line. */
+void tui_home_release(struct tui_home *h);
+
+/*
+ * The record being edited (app_record.c).  tui_edit_open() loads record id
+ * (NULL: a new, empty record); tui_edit_close() frees everything.
+ * tui_edit_refresh() validates a copy and rebuilds the pages after a change.
+ */
+int tui_edit_open(struct tui_app *app, const char *id);
+void tui_edit_close(struct tui_edit *e);
+void tui_edit_refresh(struct tui_app *app);
+/* Saves rec as a draft (workspace_save); refusals go to err.  0 or ERR_*. */
+int tui_edit_save(struct tui_app *app, struct error *err);
+/* Finalizes: saves rec as complete; on ERR_DATA the problems stay in e->errors. */
+int tui_edit_finalize(struct tui_app *app);
+
+/* The answer of slot s in view (NULL: none) and in rec (what was typed). */
+const char *tui_slot_value(const struct record *r, struct tui_slot s);
+/* Sets (value non-NULL) or removes the answer of s in rec. */
+void tui_slot_set(struct tui_edit *e, struct tui_slot s, const char *value);
+/* "household.members", "children[2].dob": the path validation messages start with. */
+char *tui_slot_path(struct tui_slot s);
+/* The first problem of s in e->errors (the message after "path: "), or NULL. */
+const char *tui_slot_error(const struct tui_edit *e, struct tui_slot s);
+bool tui_slot_touched(const struct tui_edit *e, struct tui_slot s);
+void tui_slot_touch(struct tui_edit *e, struct tui_slot s);
+/* Finds the page and slot index of the field at path; false when not shown. */
+bool tui_edit_find(const struct tui_edit *e, const char *path, size_t *page, size_t *slot);
+/* The repeat's list in rec (NULL when it has no item) and adding / removing items. */
+struct record_node *tui_edit_items(const struct record *r, const struct form_field *rep);
+void tui_edit_add_item(struct tui_edit *e, const struct form_field *rep);
+void tui_edit_remove_item(struct tui_edit *e, const struct form_field *rep, size_t item);
+
+#endif
