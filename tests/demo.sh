@@ -11,9 +11,10 @@ if [ ! -f "$dir/dieutra.db" ]; then
 		--device A --schema "$src/tests/forms/demo/household.yaml" "$dir"
 	"$bin" -C "$dir" add "$src"/tests/forms/demo/records/*.yaml >/dev/null
 fi
-echo "Demo workspace: $dir"
-"$bin" -C "$dir" list
-echo
-echo "Try: ./dieutra -C demo show 04630-A-0001"
-echo "     ./dieutra -C demo list --search 'nguyen van an'"
-echo "     ./dieutra --help"
+# Without a terminal (a script, CI) show the records; with one, open the app.
+if [ ! -t 0 ] || [ ! -t 1 ]; then
+	echo "Demo workspace: $dir"
+	"$bin" -C "$dir" list
+	exit 0
+fi
+exec "$bin" -C "$dir"

@@ -152,6 +152,31 @@ expect_success 'reopened, the app finds it' '
 	keys Escape && see "04630-A-0004" && keys q
 '
 
+expect_success 'the review page lists what is left; Enter goes to the field' '
+	app && see "04630-A-0003" &&
+	keys / && typed "ha thi thuy" && see "04630-A-0003" && gone "04630-A-0001" &&
+	keys Enter Enter && see "Hà Thị Thủy" &&
+	keys F10 && see "household.members: " && see "household.visit_date: " &&
+	keys Enter && see ">* Số nhân khẩu" &&
+	typed 3 && keys Enter && keys F10 && see "household.visit_date: " &&
+	gone "household.members: "
+'
+
+expect_success 'F3 switches the labels and the app to English, F2 the typing' '
+	keys F3 && see "Review" && see "TELEX · EN" &&
+	keys PageUp PageUp PageUp && see "Household members" &&
+	keys F2 && see "VNI" && keys F2 F2 && see "TELEX" &&
+	keys F3 && see "Số nhân khẩu"
+'
+
+expect_success 'a record is voided from the home screen, after a question' '
+	keys Escape && see "04630-A-0003" &&
+	keys v && see "Hủy hồ sơ này? (c/k)" && keys c &&
+	see "Đã hủy hồ sơ: 04630-A-0003" && keys q &&
+	dieutra -C ws list --status void >void &&
+	contains void 04630-A-0003
+'
+
 expect_success 'kill -9 in the middle of a form keeps every answer already left' '
 	app && see "04630-A-0001" &&
 	keys n && see "Hộ gia đình" &&

@@ -139,6 +139,19 @@ void tui_slot_touch(struct tui_edit *e, struct tui_slot s)
 	e->touched[e->ntouched++] = tui_slot_path(s);
 }
 
+bool tui_selected(const char *answer, const char *value)
+{
+	size_t len = strlen(value);
+	const char *p = answer;
+
+	while (p && (p = strstr(p, value))) {
+		if ((p == answer || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
 struct record_node *tui_edit_items(const struct record *r, const struct form_field *rep)
 {
 	struct tui_slot s = { rep, SIZE_MAX };

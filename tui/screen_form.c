@@ -377,7 +377,6 @@ static int choose(struct tui_app *app, int key)
 	const char *v;
 	struct sbuf sb = SBUF_INIT;
 	size_t n = (size_t)(key - '1'), i;
-	bool on;
 
 	if (!current(app, &s) || !s.f->list || s.f->read_only || n >= s.f->list->n)
 		return 0;
@@ -388,15 +387,8 @@ static int choose(struct tui_app *app, int key)
 		/* select_multiple: space-separated values, kept in list order. */
 		for (i = 0; i < s.f->list->n; i++) {
 			const char *c = s.f->list->items[i].value;
-			size_t len = strlen(c);
-			const char *p = v;
+			bool on = v && tui_selected(v, c);
 
-			on = false;
-			while (p && (p = strstr(p, c))) {
-				if ((p == v || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
-					on = true;
-				p += len;
-			}
 			if (i == n)
 				on = !on;
 			if (on)

@@ -51,19 +51,6 @@ static int block_rows(const struct tui_app *app, size_t i)
 	return 1 + value_rows(s) + (shown_error(app, s, i == app->edit.cur) != NULL);
 }
 
-static bool chosen(const char *answer, const char *value)
-{
-	size_t len = strlen(value);
-	const char *p = answer;
-
-	while (p && (p = strstr(p, value))) {
-		if ((p == answer || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
-			return true;
-		p += len;
-	}
-	return false;
-}
-
 /* The answer box of a typed field; the line editor's view when it is the current one. */
 static void draw_box(struct tui_app *app, int y, struct tui_slot s, bool cur)
 {
@@ -126,7 +113,7 @@ static int draw_block(struct tui_app *app, size_t i, int y, int end)
 		for (k = 0; s.f->list && k < s.f->list->n && y <= end; k++) {
 			const struct form_choice *c = &s.f->list->items[k];
 			const char *cl = form_text(&app->ws->form, &c->label, app->lang);
-			bool on = answer && (one ? !strcmp(answer, c->value) : chosen(answer, c->value));
+			bool on = answer && (one ? !strcmp(answer, c->value) : tui_selected(answer, c->value));
 			char num[4] = "  ";
 
 			if (k < 9)

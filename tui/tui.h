@@ -195,6 +195,8 @@ int tui_edit_finalize(struct tui_app *app);
 const char *tui_slot_value(const struct record *r, struct tui_slot s);
 /* Sets (value non-NULL) or removes the answer of s in rec. */
 void tui_slot_set(struct tui_edit *e, struct tui_slot s, const char *value);
+/* Whether value is one of the space-separated values of a select_multiple answer. */
+bool tui_selected(const char *answer, const char *value);
 /* "household.members", "children[2].dob": the path validation messages start with. */
 char *tui_slot_path(struct tui_slot s);
 /* The first problem of s in e->errors (the message after "path: "), or NULL. */
