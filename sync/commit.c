@@ -1,0 +1,171 @@
+/*
+ * commit.c - the records a sync sends: every complete or void record
+ * changed since it was last sent, written as its canonical file into a
+ * commit on the commune's branch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "form.h"
+#include "store.h"
+#include "sync_commit.h"
+#include "util.h"
+#include "workspace.h"
+
+void sync_outbox_release(struct sync_outbox *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		free((char *)o->sent[i].id);
+	free(o->sent);
+	memset(o, 0, sizeof(*o));
+}
+
+char *sync_record_path(const char *commune, const char *id)
+{
+	const char *dev = strchr(id, '-'), *end = dev ? strchr(dev + 1, '-') : NULL;
+
+	/* The device that created the record, so that its file never moves. */
+	if (!end)
+		return xasprintf("communes/%s/%s.yaml", commune, id);
+	return xasprintf("communes/%s/%.*s/%s.yaml", commune, (int)(end - dev - 1), dev + 1, id);
+}
+
+struct collect {
+	struct workspace *ws;
+	git_repository *repo;
+	git_tree *base;
+	struct sync_outbox *out;
+	git_tree_update *updates;
+	size_t nupdates, alloc_updates;
+	char **paths;
+	size_t new, updated;
+	const struct sync_opts *opts;
+	struct error *err;
+};
+
+/* One unsent record: its blob, and whether the base already holds it. */
+static int collect_one(void *data, const struct store_row *row, long long rev)
+{
+	struct collect *c = data;
+	struct sync_outbox *o = c->out;
+	git_tree_entry *entry = NULL;
+	git_tree_update *u;
+	git_oid blob;
+	char *path;
+	int rc;
+
+	ALLOC_GROW(o->sent, o->n + 1, o->alloc);
+	o->sent[o->n].id = xstrdup(row->id);
+	o->sent[o->n++].rev = rev;
+	path = sync_record_path(c->ws->commune, row->id);
+	if (git_blob_create_from_buffer(&blob, c->repo, row->body, strlen(row->body))) {
+		free(path);
+		return sync_git_error(c->err, ERR_ENV, row->id);
+	}
+	rc = c->base ? git_tree_entry_bypath(&entry, c->base, path) : GIT_ENOTFOUND;
+	if (!rc && git_oid_equal(git_tree_entry_id(entry), &blob)) {
+		git_tree_entry_free(entry);
+		free(path);
+		return 0;
+	}
+	git_tree_entry_free(entry);
+	if (rc)
+		c->new++;
+	else
+		c->updated++;
+	ALLOC_GROW(c->updates, c->nupdates + 1, c->alloc_updates);
+	c->paths = xrealloc(c->paths, c->alloc_updates * sizeof(*c->paths));
+	c->paths[c->nupdates] = path;
+	u = &c->updates[c->nupdates++];
+	memset(u, 0, sizeof(*u));
+	u->action = GIT_TREE_UPDATE_UPSERT;
+	u->filemode = GIT_FILEMODE_BLOB;
+	u->path = path;
+	u->id = blob;
+	if (c->opts->progress) {
+		struct sync_progress p = { SYNC_COMMITTING, o->n, 0, 0 };
+
+		c->opts->progress(c->opts->data, &p);
+	}
+	return 0;
+}
+
+/* "04630 Xã Tú Lệ", or just the code when the form has no list of communes. */
+static char *commune_title(const struct workspace *ws)
+{
+	const struct form_list *list = form_list(&ws->form, "communes");
+	const struct form_choice *c = list ? form_choice(list, ws->commune) : NULL;
+	const char *name = c ? form_text(&ws->form, &c->label, 0) : NULL;
+
+	return name ? xasprintf("%s %s", ws->commune, name) : xstrdup(ws->commune);
+}
+
+static char *message(const struct workspace *ws, size_t new, size_t updated)
+{
+	struct sbuf sb = SBUF_INIT;
+	char *title = commune_title(ws);
+
+	sbuf_addf(&sb, "%s: ", title);
+	if (new)
+		sbuf_addf(&sb, "%zu new", new);
+	if (new && updated)
+		sbuf_adds(&sb, ", ");
+	if (updated)
+		sbuf_addf(&sb, "%zu updated", updated);
+	sbuf_addf(&sb, " household%s\n\nCommune: %s\nDevice: %s\nForm-Version: %s\n",
+		  new + updated == 1 ? "" : "s", ws->commune, ws->device, ws->form.version);
+	free(title);
+	return sbuf_detach(&sb);
+}
+
+int sync_commit(struct workspace *ws, git_repository *repo, const char *ref,
+		git_commit *base, const struct sync_opts *opts, struct sync_outbox *out,
+		bool *committed, struct error *err)
+{
+	struct collect c = { ws, repo, NULL, out, NULL, 0, 0, NULL, 0, 0, opts, err };
+	git_signature *sig = NULL;
+	git_tree *tree = NULL;
+	git_oid tree_id, id;
+	char *msg = NULL;
+	size_t i;
+	int ret = ERR_ENV;
+
+	*committed = false;
+	if (base && git_commit_tree(&c.base, base)) {
+		sync_git_error(err, ret, "cannot read the commune's branch");
+		goto out;
+	}
+	ret = store_list_unsynced(ws->store, collect_one, &c, err);
+	if (ret || !c.nupdates)
+		goto out;
+	ret = sync_signature(ws->enumerator, &sig, err);
+	if (ret)
+		goto out;
+	ret = ERR_ENV;
+	if (git_tree_create_updated(&tree_id, repo, c.base, c.nupdates, c.updates) ||
+	    git_tree_lookup(&tree, repo, &tree_id)) {
+		sync_git_error(err, ret, "cannot write the records' tree");
+		goto out;
+	}
+	msg = message(ws, c.new, c.updated);
+	/* Compare-and-swap on ref: fails rather than lose a commit made meanwhile. */
+	if (git_commit_create(&id, repo, ref, sig, sig, NULL, msg, tree, base ? 1 : 0,
+			      (const git_commit **)&base)) {
+		sync_git_error(err, ret, "cannot commit the records");
+		goto out;
+	}
+	*committed = true;
+	ret = 0;
+out:
+	for (i = 0; i < c.nupdates; i++)
+		free(c.paths[i]);
+	free(c.paths);
+	free(c.updates);
+	free(msg);
+	git_tree_free(tree);
+	git_tree_free(c.base);
+	git_signature_free(sig);
+	return ret;
+}

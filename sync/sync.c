@@ -1,0 +1,345 @@
+/*
+ * sync.c - one sync of a commune workspace with the district repository:
+ * commit what changed, fetch, fast-forward, push, then mark sent and store
+ * what came in.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "store.h"
+#include "sync_commit.h"
+#include "util.h"
+#include "validate.h"
+#include "workspace.h"
+
+/* Pushes rejected as non-fast-forward are retried this often, fetching first. */
+#define PUSH_TRIES 3
+
+struct run {
+	struct workspace *ws;
+	const struct sync_opts *opts;
+	struct sync_result *res;
+	git_repository *repo;
+	git_remote *remote;
+	char *branch;   /* communes/CODE */
+	char *local;    /* refs/heads/communes/CODE */
+	char *tracking; /* refs/remotes/district/communes/CODE */
+	char *prefix;   /* communes/CODE/ */
+	struct error *err;
+	char *refused;  /* the district's reason for refusing a push */
+};
+
+static int fetch(struct run *r)
+{
+	const char *branches[] = { SYNC_MAIN, r->branch };
+
+	return sync_fetch(r->remote, branches, 2, r->opts->progress, r->opts->data, r->err);
+}
+
+static git_tree *tree_of(git_commit *c)
+{
+	git_tree *t = NULL;
+
+	if (c && git_commit_tree(&t, c))
+		return NULL;
+	return t;
+}
+
+/*
+ * Calls fn for each record file under r->prefix that is new or changed
+ * from commit a to commit b (a may be NULL).  Rename detection stays off:
+ * a file is a household, never another one's new name.
+ */
+static int changed_files(struct run *r, git_commit *a, git_commit *b,
+			 int (*fn)(struct run *r, const git_diff_delta *d), struct error *err)
+{
+	git_diff_options o;
+	git_tree *ta = tree_of(a), *tb = tree_of(b);
+	git_diff *diff = NULL;
+	char *spec = r->prefix;
+	size_t i, n;
+	int ret = 0;
+
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.pathspec.strings = &spec;
+	o.pathspec.count = 1;
+	if ((a && !ta) || !tb || git_diff_tree_to_tree(&diff, r->repo, ta, tb, &o)) {
+		ret = sync_git_error(err, ERR_ENV, "cannot compare the commune's branches");
+		goto out;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && !ret; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED)
+			ret = fn(r, d);
+	}
+out:
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return ret;
+}
+
+static int count_sent(struct run *r, const git_diff_delta *d)
+{
+	if (d->status == GIT_DELTA_ADDED)
+		r->res->sent_new++;
+	else
+		r->res->sent_updated++;
+	return 0;
+}
+
+/* Stores a record file that came from the district as it is, already sent. */
+static int import(struct run *r, const git_diff_delta *d)
+{
+	struct record rec;
+	git_blob *blob = NULL;
+	char *title = NULL;
+	int ret = ERR_ENV;
+
+	record_init(&rec);
+	if (git_blob_lookup(&blob, r->repo, &d->new_file.id)) {
+		sync_git_error(r->err, ret, d->new_file.path);
+		goto out;
+	}
+	ret = record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+			   d->new_file.path, &rec, r->err);
+	if (ret)
+		goto out;
+	title = validate_title(&r->ws->form, &rec, util_now());
+	ret = store_put_synced(r->ws->store, &rec, title, r->err);
+	if (!ret)
+		r->res->received++;
+out:
+	free(title);
+	git_blob_free(blob);
+	record_release(&rec);
+	return ret;
+}
+
+static int push_refused(const char *refname, const char *status, void *payload)
+{
+	struct run *r = payload;
+
+	if (status && !r->refused)
+		r->refused = xasprintf("%s: %s", refname, status);
+	return 0;
+}
+
+static int push_progress(unsigned int current, unsigned int total, size_t bytes, void *payload)
+{
+	struct run *r = payload;
+	struct sync_progress p = { SYNC_PUSHING, current, total, bytes };
+
+	r->opts->progress(r->opts->data, &p);
+	return 0;
+}
+
+/* Pushes the local branch; *stale when the district's moved on since the fetch. */
+static int push(struct run *r, bool *stale)
+{
+	git_push_options o;
+	char *spec = xasprintf("%s:refs/heads/%s", r->local, r->branch);
+	git_strarray specs = { &spec, 1 };
+	int rc, ret = 0;
+
+	*stale = false;
+	git_push_options_init(&o, GIT_PUSH_OPTIONS_VERSION);
+	o.callbacks.push_update_reference = push_refused;
+	if (r->opts->progress)
+		o.callbacks.push_transfer_progress = push_progress;
+	o.callbacks.payload = r;
+	rc = git_remote_push(r->remote, &specs, &o);
+	if (rc == GIT_ENONFASTFORWARD)
+		*stale = true;
+	else if (rc)
+		ret = error_add(r->err, ERR_ENV, "cannot send to the district repository %s: %s",
+				git_remote_url(r->remote),
+				git_error_last() ? git_error_last()->message : "unknown error");
+	else if (r->refused)
+		ret = error_add(r->err, ERR_DATA,
+				"the district repository refused the records (%s): nothing was "
+				"lost; ask the district office, then run `dieutra sync` again",
+				r->refused);
+	free(spec);
+	return ret;
+}
+
+/*
+ * The commune's branch before this laptop's first commit: what another
+ * laptop of the commune pushed, else the district's main (so that the
+ * branch shares main's history and schema/).
+ */
+static int start_branch(struct run *r, git_commit **base)
+{
+	int ret;
+
+	ret = sync_ref_commit(r->repo, r->tracking, base, r->err);
+	if (!ret && !*base)
+		ret = sync_ref_commit(r->repo, SYNC_TRACKING SYNC_MAIN, base, r->err);
+	if (!ret && !*base)
+		ret = error_add(r->err, ERR_ENV,
+				"the district repository %s has no branch %s: is it a district "
+				"repository? (made with `dieutra district init`)",
+				git_remote_url(r->remote), SYNC_MAIN);
+	return ret;
+}
+
+/*
+ * Brings the local branch and the district's together: *push_needed when
+ * the local one is ahead (or the district lacks it); a fast-forward when
+ * the district's is ahead, storing the records that came in.
+ */
+static int reconcile(struct run *r, bool *push_needed)
+{
+	git_commit *local = NULL, *remote = NULL;
+	git_reference *ref = NULL;
+	const git_oid *l, *t;
+	int ret;
+
+	*push_needed = false;
+	ret = sync_ref_commit(r->repo, r->local, &local, r->err);
+	if (!ret)
+		ret = sync_ref_commit(r->repo, r->tracking, &remote, r->err);
+	if (ret)
+		goto out;
+	if (!remote) {
+		*push_needed = true;
+		goto out;
+	}
+	l = git_commit_id(local);
+	t = git_commit_id(remote);
+	if (git_oid_equal(l, t))
+		goto out;
+	if (git_graph_descendant_of(r->repo, l, t) == 1) {
+		*push_needed = true;
+		goto out;
+	}
+	if (git_graph_descendant_of(r->repo, t, l) != 1) {
+		ret = error_add(r->err, ERR_CONFLICT,
+				"another laptop of commune %s sent records since this one last "
+				"synced, and merging the two is not possible yet: nothing was lost "
+				"(this laptop's records wait in %s/%s)", r->ws->commune,
+				r->ws->dir, SYNC_REPO_DIR);
+		goto out;
+	}
+	if (git_reference_create_matching(&ref, r->repo, r->local, t, 1, l,
+					  "sync: fast-forward to the district's")) {
+		ret = sync_git_error(r->err, ERR_ENV, "cannot move the commune's branch");
+		goto out;
+	}
+	ret = changed_files(r, local, remote, import, r->err);
+out:
+	git_reference_free(ref);
+	git_commit_free(local);
+	git_commit_free(remote);
+	return ret;
+}
+
+static int send(struct run *r)
+{
+	git_commit *before = NULL, *after = NULL;
+	git_reference *ref = NULL;
+	bool push_needed, stale = true;
+	int tries, ret = 0;
+
+	for (tries = 0; stale && tries < PUSH_TRIES; tries++) {
+		if (tries)
+			ret = fetch(r);
+		if (!ret)
+			ret = reconcile(r, &push_needed);
+		if (ret || !push_needed)
+			goto out;
+		git_commit_free(before);
+		before = NULL;
+		ret = sync_ref_commit(r->repo, r->tracking, &before, r->err);
+		if (!ret)
+			ret = push(r, &stale);
+		if (ret)
+			goto out;
+	}
+	if (stale) {
+		ret = error_add(r->err, ERR_ENV,
+				"the district's branch %s kept moving during %d tries: run "
+				"`dieutra sync` again", r->branch, PUSH_TRIES);
+		goto out;
+	}
+	r->res->pushed = true;
+	/* The tracking ref becomes what was sent, whatever the transport updated. */
+	ret = sync_ref_commit(r->repo, r->local, &after, r->err);
+	if (!ret && git_reference_create(&ref, r->repo, r->tracking, git_commit_id(after), 1,
+					 "sync: pushed"))
+		ret = sync_git_error(r->err, ERR_ENV, r->tracking);
+	if (!ret)
+		ret = changed_files(r, before, after, count_sent, r->err);
+out:
+	git_reference_free(ref);
+	git_commit_free(before);
+	git_commit_free(after);
+	return ret;
+}
+
+int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_result *res,
+	     struct error *err)
+{
+	struct run r = { ws, opts, res, NULL, NULL, NULL, NULL, NULL, NULL, err, NULL };
+	struct sync_outbox out = { NULL, 0, 0 };
+	git_commit *base = NULL, *tip = NULL;
+	git_reference *ref = NULL;
+	bool fresh;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	r.branch = xasprintf("communes/%s", ws->commune);
+	r.local = xasprintf("refs/heads/%s", r.branch);
+	r.tracking = xasprintf(SYNC_TRACKING "%s", r.branch);
+	r.prefix = xasprintf("%s/", r.branch);
+	ret = sync_repo_open(ws->dir, &r.repo, err);
+	if (!ret)
+		ret = sync_remote(r.repo, opts->remote, &r.remote, err);
+	if (!ret)
+		ret = sync_ref_commit(r.repo, r.local, &base, err);
+	/*
+	 * The commit comes before the network, so that the records are in the
+	 * branch even when the district cannot be reached; only the branch's
+	 * start needs the district's first.
+	 */
+	fresh = !base;
+	if (!ret && fresh)
+		ret = fetch(&r);
+	if (!ret && fresh)
+		ret = start_branch(&r, &base);
+	/* A laptop joining the commune takes what the others sent before. */
+	if (!ret && fresh)
+		ret = changed_files(&r, NULL, base, import, err);
+	if (!ret)
+		ret = sync_commit(ws, r.repo, r.local, base, opts, &out, &res->committed, err);
+	if (!ret && fresh && !res->committed &&
+	    git_reference_create(&ref, r.repo, r.local, git_commit_id(base), 0, "sync: start"))
+		ret = sync_git_error(err, ERR_ENV, r.local);
+	if (!ret && !fresh)
+		ret = fetch(&r);
+	if (!ret)
+		ret = send(&r);
+	/* Only now does the district hold every revision in out. */
+	if (!ret)
+		ret = store_mark_synced(ws->store, out.sent, out.n, err);
+	if (!ret)
+		ret = sync_ref_commit(r.repo, r.local, &tip, err);
+	if (!ret && tip)
+		git_oid_tostr(res->commit, sizeof(res->commit), git_commit_id(tip));
+	sync_outbox_release(&out);
+	git_reference_free(ref);
+	git_commit_free(tip);
+	git_commit_free(base);
+	git_remote_free(r.remote);
+	sync_repo_close(r.repo);
+	free(r.refused);
+	free(r.branch);
+	free(r.local);
+	free(r.tracking);
+	free(r.prefix);
+	return ret;
+}

@@ -1,0 +1,104 @@
+/*
+ * sync.h - the district repository and a commune workspace's exchange with
+ * it over git (DESIGN.md §3), through libgit2.
+ *
+ * The district repository is bare: `main` holds schema/ (the form in force
+ * and its choice lists) and README.md; each commune's laptops push to
+ * `communes/CODE`, whose tree is main's plus communes/CODE/DEVICE/ID.yaml,
+ * one canonical record file (record_write) per household.
+ *
+ * A commune workspace keeps its own bare repository in DIR/repo.git: its
+ * branch communes/CODE is the outbox (a commit made but not yet pushed is
+ * pushed by the next sync), the remote "district" names the district
+ * repository, and refs/remotes/district/ holds what was last fetched.
+ *
+ * Nothing here prints: progress goes through a callback, results through
+ * struct sync_result, problems into struct error.
+ */
+#ifndef DIEUTRA_SYNC_H
+#define DIEUTRA_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct error;
+struct workspace;
+
+#define SYNC_REPO_DIR "repo.git"   /* in the workspace directory */
+#define SYNC_REMOTE "district"     /* the remote's name in that repository */
+#define SYNC_MAIN "main"           /* the district's branch with the form */
+#define SYNC_SCHEMA_DIR "schema"   /* the form's folder in main */
+
+/*
+ * Creates the district's bare repository at path (refused when path exists
+ * and is not an empty directory) with main holding schema/ (the form at
+ * schema_path, checked first, and the choice files it names) and
+ * README.md.  Returns 0, ERR_DATA (a bad form), ERR_USAGE (path in use) or
+ * ERR_ENV.
+ */
+int sync_district_init(const char *path, const char *schema_path, struct error *err);
+
+/*
+ * Creates (or opens again) the repository of the workspace in dir,
+ * DIR/repo.git.  With url, remembers it as the remote and fetches the
+ * district's main, which must hold a form in schema/.  Returns 0 or ERR_ENV
+ * (ERR_DATA when main has no form).
+ */
+int sync_repo_init(const char *dir, const char *url, struct error *err);
+
+/*
+ * Writes the schema/ folder of the district's main, as last fetched into
+ * dir's repository, into dest (made if missing) and sets *form_path to the
+ * form's file in dest (caller frees): schema/ must hold exactly one .yaml
+ * file.  Returns 0, ERR_DATA or ERR_ENV.
+ */
+int sync_schema_checkout(const char *dir, const char *dest, char **form_path,
+			 struct error *err);
+
+/* What a sync is doing, for a progress display. */
+enum sync_stage {
+	SYNC_COMMITTING,
+	SYNC_FETCHING,
+	SYNC_PUSHING,
+};
+
+struct sync_progress {
+	enum sync_stage stage;
+	size_t done, total; /* objects (records while committing) */
+	size_t bytes;       /* received or sent so far */
+};
+
+struct sync_opts {
+	/* The district repository (path, file://...): remembered for next time; NULL: the one remembered. */
+	const char *remote;
+	/* Called now and then during long steps; may be NULL. */
+	void (*progress)(void *data, const struct sync_progress *p);
+	void *data;
+};
+
+struct sync_result {
+	size_t sent_new, sent_updated; /* record files the district did not have, or had older */
+	size_t received;               /* record files that came from the district */
+	bool committed;                /* a new commit was made */
+	bool pushed;                   /* communes/CODE was updated in the district */
+	char commit[41];               /* the branch's commit after the sync, hex, "" when none */
+};
+
+/*
+ * Syncs the workspace ws: commits every complete or void record changed
+ * since the last sync as communes/CODE/DEVICE/ID.yaml (author the
+ * workspace's enumerator; subject "CODE NAME: N new, M updated households";
+ * trailers Commune, Device, Form-Version), fetches communes/CODE and main,
+ * fast-forwards to what another laptop pushed, pushes, and only then marks
+ * the records sent.  Records that came in are stored in the workspace.  An
+ * interrupted sync leaves the commit in DIR/repo.git, and the next sync
+ * pushes it.  Fills *res.  Returns 0; ERR_USAGE (no remote known);
+ * ERR_CONFLICT when the district's branch and this laptop's have both
+ * moved and cannot be fast-forwarded (merging is not done yet: nothing is
+ * lost, the local commit stays for the next sync); ERR_DATA (the push was
+ * refused); or ERR_ENV (I/O, network, missing repository).
+ */
+int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_result *res,
+	     struct error *err);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * sync_commit.h - between sync.c and commit.c: the records a sync sends.
+ * Not for other modules.
+ */
+#ifndef DIEUTRA_SYNC_COMMIT_H
+#define DIEUTRA_SYNC_COMMIT_H
+
+#include "store.h"
+#include "sync_priv.h"
+
+struct workspace;
+
+/* The record revisions a sync put in the branch, to mark sent after the push. */
+struct sync_outbox {
+	struct store_sent *sent; /* ids owned */
+	size_t n, alloc;
+};
+void sync_outbox_release(struct sync_outbox *o);
+
+/* communes/CODE/DEVICE/ID.yaml, DEVICE being the one in the id (caller frees). */
+char *sync_record_path(const char *commune, const char *id);
+
+/*
+ * Writes every unsent record of ws's store over base's tree (base may be
+ * NULL) and, if any file changed, commits on ref with base as parent
+ * (*committed true).  Every unsent revision goes into out, changed or not.
+ */
+int sync_commit(struct workspace *ws, git_repository *repo, const char *ref,
+		git_commit *base, const struct sync_opts *opts, struct sync_outbox *out,
+		bool *committed, struct error *err);
+
+#endif
