@@ -35,6 +35,8 @@ int cmd_list(int argc, char **argv, struct cli *cli);
 int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_check_schema(int argc, char **argv, struct cli *cli);
 int cmd_report(int argc, char **argv, struct cli *cli);
+int cmd_sync(int argc, char **argv, struct cli *cli);
+int cmd_district(int argc, char **argv, struct cli *cli);
 int cmd_tui(int argc, char **argv, struct cli *cli);
 
 /*

@@ -25,14 +25,18 @@ static const struct cmd commands[] = {
 	  "screen; F2 switches the typing between Telex, VNI and plain; F3 switches\n"
 	  "between Vietnamese and English.\n" },
 	{ "init", cmd_init, "create a commune workspace",
-	  "dieutra init --commune CODE --enumerator \"NAME <EMAIL>\" --device ID --schema FILE [DIR]\n"
+	  "dieutra init --commune CODE --enumerator \"NAME <EMAIL>\" --device ID\n"
+	  "             (--schema FILE | --remote URL) [DIR]\n"
 	  "\n"
 	  "Creates a commune workspace in DIR (default: the -C directory): the local store\n"
-	  "of answers and a copy of the form FILE with its choice lists.\n"
+	  "of answers, a git repository for `dieutra sync` (DIR/repo.git) and a copy of the\n"
+	  "form with its choice lists.\n"
 	  "  --commune CODE        the commune's 5-digit GSO code, e.g. 04630\n"
 	  "  --enumerator \"N <E>\"  who enters the data on this laptop\n"
 	  "  --device ID           1-8 letters or digits naming this laptop, e.g. A\n"
-	  "  --schema FILE         the form definition (YAML)\n" },
+	  "  --schema FILE         the form definition (YAML), to work offline\n"
+	  "  --remote URL          the district repository (a path or file:// URL): the form\n"
+	  "                        comes from its main branch, and sync goes there\n" },
 	{ "add", cmd_add, "enter or update records from answer files",
 	  "dieutra add [--lang vi|en] FILE...\n"
 	  "\n"
@@ -56,6 +60,25 @@ static const struct cmd commands[] = {
 	  "Counts the form's indicators over the workspace's complete records: for each,\n"
 	  "numerator, denominator, rate and target, marking those below target; and the\n"
 	  "survey's progress (records by status).\n" },
+	{ "sync", cmd_sync, "exchange records with the district repository",
+	  "dieutra sync [--remote URL] [--quiet]\n"
+	  "\n"
+	  "Commits every complete or void record changed since the last sync as\n"
+	  "communes/CODE/DEVICE/ID.yaml on the branch communes/CODE, fetches that branch\n"
+	  "and main, takes what other laptops of the commune sent when this one has\n"
+	  "nothing they lack, and pushes.  Records count as sent only once the district\n"
+	  "has them: an interrupted sync is finished by the next one.  Prints\n"
+	  "\"sent N new, M updated; received K\".\n"
+	  "  --remote URL   the district repository (a path or file:// URL), remembered\n"
+	  "                 for next time; default: the one remembered\n"
+	  "  --quiet        no progress and no summary\n" },
+	{ "district", cmd_district, "the district office's repository",
+	  "dieutra district init --schema FILE PATH.git\n"
+	  "\n"
+	  "Creates the district's bare git repository at PATH.git: its main branch holds\n"
+	  "schema/ (the form FILE, checked first, and its choice lists) and a README.\n"
+	  "Communes create their workspaces from it with `dieutra init --remote PATH.git`\n"
+	  "and push to it with `dieutra sync`; any git can clone it.\n" },
 	{ "check-schema", cmd_check_schema, "check form definitions",
 	  "dieutra check-schema FILE...\n"
 	  "\n"

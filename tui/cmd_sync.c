@@ -1,0 +1,64 @@
+/*
+ * cmd_sync.c - `dieutra sync`: exchange records with the district
+ * repository, with progress on the terminal and a one-line summary.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sync.h"
+
+static void show_progress(void *data, const struct sync_progress *p)
+{
+	static const char *const what[] = { "Committing", "Receiving", "Sending" };
+
+	(void)data;
+	if (p->total)
+		fprintf(stderr, "\r%s: %zu/%zu objects, %zu KiB", what[p->stage], p->done,
+			p->total, p->bytes / 1024);
+	else
+		fprintf(stderr, "\r%s: %zu records", what[p->stage], p->done);
+}
+
+int cmd_sync(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "remote", required_argument, NULL, 'r' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sync_opts so = { NULL, NULL, NULL };
+	struct sync_result res;
+	bool quiet = false;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			so.remote = optarg;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		default:
+			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	ret = cli_workspace(cli);
+	if (ret)
+		return ret;
+	if (!quiet && isatty(STDERR_FILENO))
+		so.progress = show_progress;
+	ret = sync_run(&cli->ws, &so, &res, &cli->err);
+	if (so.progress)
+		fputs("\r\033[K", stderr);
+	if (ret || quiet)
+		return ret;
+	printf("sent %zu new, %zu updated; received %zu\n", res.sent_new, res.sent_updated,
+	       res.received);
+	return 0;
+}
