@@ -19,14 +19,15 @@ tm() {
 trap 'for s in "$TEST_DIR"/tmux.*; do tmux -S "$s" kill-server 2>/dev/null; done
       rm -rf "$TEST_DIR"' EXIT
 
-# app: starts the app on ws in a fresh 80x24 window (the pane's pid is the app's).
+# app: starts the app on $WS (default ws) in a fresh 80x24 window (the pane's
+# pid is the app's).
 app() {
 	if [ -f "$TEST_DIR/tmux" ]; then
 		tm kill-server 2>/dev/null || true
 	fi
 	echo x >>"$TEST_DIR/starts"
 	echo "$TEST_DIR/tmux.$(wc -l <"$TEST_DIR/starts")" >"$TEST_DIR/tmux"
-	tm new-session -d -x 80 -y 24 "exec \"$DIEUTRA\" -C \"$TEST_DIR/ws\" $* 2>>$TEST_DIR/app.err"
+	tm new-session -d -x 80 -y 24 "exec \"$DIEUTRA\" -C \"$TEST_DIR/${WS:-ws}\" 2>>$TEST_DIR/app.err"
 }
 screen() {
 	tm capture-pane -p
@@ -194,6 +195,22 @@ expect_success 'a resize redraws the screen, at 80x24 and larger' '
 	app && see "04630-A-0001" &&
 	tm resize-window -x 100 -y 30 && see "04630-A-0005" &&
 	tm resize-window -x 80 -y 24 && see "04630-A-0001" && keys q
+'
+
+expect_success 'the census form: a long list searched as typed, narrowed by choice_filter' '
+	dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" \
+		--device A --schema "$SRC/schemas/child-census.yaml" census >/dev/null &&
+	WS=census app && see "0 hồ sơ" &&
+	keys n && see ">* Tỉnh, thành phố" &&
+	typed "lao cai" && see "→ Tỉnh Lào Cai" && keys Enter &&
+	see "(•) Tỉnh Lào Cai" && see ">* Quận, huyện" &&
+	typed "ba dinh" && see "ba dinh" && screen >shown &&
+	lacks shown "Quận Ba Đình" &&
+	keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace &&
+	typed "van ban" && see "→ Huyện Văn Bàn" && keys Enter &&
+	see "(•) Huyện Văn Bàn" && keys Escape && see "04630-A-0001" && keys q &&
+	dieutra -C census show 04630-A-0001 >rec &&
+	contains rec "province: 10" && contains rec "district: \"089\""
 '
 
 expect_success 'the app said nothing on stderr (no sanitizer report, no leak)' '

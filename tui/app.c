@@ -96,7 +96,8 @@ void tui_bars(struct tui_app *app, const char *title, const char *right, enum tu
 
 	attron(tui_attr_bar(app));
 	tui_put(0, 0, title, COLS - rw - 1);
-	tui_put(0, COLS - rw - 1, right, rw + 1);
+	tui_put(0, COLS - rw - 1, "", 1);
+	tui_put(0, COLS - rw, right, rw);
 	attroff(tui_attr_bar(app));
 	if (app->question != S_COUNT) {
 		char *q = xasprintf("%s %s", tui_str(app->en, app->question),

@@ -14,6 +14,7 @@
 #include "expr.h"
 #include "form.h"
 #include "store.h"
+#include "text.h"
 #include "tui.h"
 #include "validate.h"
 #include "workspace.h"
@@ -190,6 +191,8 @@ struct eval_ctx {
 	const struct form *f;
 	const struct form_field *rep; /* the repeat we are inside, or NULL */
 	size_t item;
+	const struct form_list *list; /* a choice_filter's list and the choice tested */
+	const struct form_choice *choice;
 };
 
 static int lookup(void *data, const char *name, struct expr_value *out)
@@ -231,7 +234,7 @@ static bool relevant(const struct tui_edit *e, const struct form *f, struct tui_
 	size_t n = chain(s.f, anc), i;
 
 	for (i = 0; i < n; i++) {
-		struct eval_ctx c = { &e->view, f, NULL, SIZE_MAX };
+		struct eval_ctx c = { &e->view, f, NULL, SIZE_MAX, NULL, NULL };
 		struct expr_ctx ctx = { lookup, NULL, NULL, &c, NULL, 0, now };
 		struct expr_value v = EXPR_VALUE_INIT;
 		struct error err = ERROR_INIT;
@@ -254,6 +257,58 @@ static bool relevant(const struct tui_edit *e, const struct form *f, struct tui_
 			return false;
 	}
 	return true;
+}
+
+/* A bare name in a choice_filter: a column of the choice being tested. */
+static int column(void *data, const char *name, struct expr_value *out)
+{
+	struct eval_ctx *c = data;
+	size_t i;
+
+	for (i = 0; i < c->list->ncolumns; i++) {
+		if (!strcmp(c->list->columns[i], name)) {
+			expr_set_string(out, c->choice->columns[i]);
+			return 0;
+		}
+	}
+	expr_set_string(out, strcmp(name, "value") ? "" : c->choice->value);
+	return 0;
+}
+
+size_t tui_slot_choices(const struct tui_app *app, struct tui_slot s, const char *search,
+			size_t **out)
+{
+	const struct form *f = &app->ws->form;
+	const struct form_list *list = s.f->list;
+	struct eval_ctx c = { &app->edit.view, f, s.f->repeat, s.item, list, NULL };
+	struct expr_ctx ctx = { lookup, column, NULL, &c, NULL, (int)s.item + 1, util_now() };
+	char *want = search && *search ? text_fold(search) : NULL;
+	size_t i, n = 0;
+
+	*out = xmalloc((list->n ? list->n : 1) * sizeof(**out));
+	for (i = 0; i < list->n; i++) {
+		const struct form_choice *ch = &list->items[i];
+		bool keep = true;
+
+		if (s.f->choice_filter) {
+			struct expr_value v = EXPR_VALUE_INIT;
+
+			c.choice = ch;
+			keep = expr_eval(s.f->choice_filter, &ctx, &v, NULL) == 0 && expr_to_bool(&v);
+			expr_value_release(&v);
+		}
+		if (keep && want) {
+			const char *l = form_text(f, &ch->label, app->lang);
+			char *folded = text_fold(l ? l : ch->value);
+
+			keep = strstr(folded, want) != NULL;
+			free(folded);
+		}
+		if (keep)
+			(*out)[n++] = i;
+	}
+	free(want);
+	return n;
 }
 
 static struct tui_page *new_page(struct tui_edit *e, enum tui_page_kind kind,

@@ -31,10 +31,18 @@ static bool current(struct tui_app *app, struct tui_slot *s)
 	return true;
 }
 
+bool tui_long_list(const struct form_field *f)
+{
+	return f->type == FORM_SELECT_ONE && !f->read_only && f->list &&
+	       f->list->n > TUI_SHORT_LIST;
+}
+
+/* Fields whose keys go to the line editor: typed answers, and the search of a long list. */
 static bool typed_field(const struct form_field *f)
 {
-	return !f->read_only && (f->type == FORM_TEXT || f->type == FORM_INTEGER ||
-				 f->type == FORM_DECIMAL || f->type == FORM_DATE);
+	return tui_long_list(f) ||
+	       (!f->read_only && (f->type == FORM_TEXT || f->type == FORM_INTEGER ||
+				  f->type == FORM_DECIMAL || f->type == FORM_DATE));
 }
 
 void tui_form_enter(struct tui_app *app)
@@ -49,7 +57,7 @@ void tui_form_enter(struct tui_app *app)
 	e->line_dirty = false;
 	tui_line_clear(&e->line);
 	tui_line_set_mode(&e->line, app->input);
-	if (!current(app, &s) || !typed_field(s.f))
+	if (!current(app, &s) || !typed_field(s.f) || tui_long_list(s.f))
 		return;
 	v = tui_slot_value(&e->rec, s);
 	if (v && s.f->type == FORM_DATE) {
@@ -85,7 +93,7 @@ static bool leave_field(struct tui_app *app)
 
 	if (!current(app, &s))
 		return true;
-	if (!e->line_dirty || !typed_field(s.f)) {
+	if (!e->line_dirty || !typed_field(s.f) || tui_long_list(s.f)) {
 		tui_slot_touch(e, s);
 		return true;
 	}
@@ -288,6 +296,23 @@ static int review(struct tui_app *app, int key)
 	return go(app, app->edit.npages - 1, 0);
 }
 
+/* Enter in a long list: the first choice matching what was typed is the answer. */
+static void take_first(struct tui_app *app, struct tui_slot s)
+{
+	struct tui_edit *e = &app->edit;
+	struct error err = ERROR_INIT;
+	size_t *idx = NULL;
+
+	if (tui_slot_choices(app, s, tui_line_str(&e->line), &idx)) {
+		tui_slot_set(e, s, s.f->list->items[idx[0]].value);
+		if (tui_edit_save(app, &err))
+			refuse(e, &err);
+	}
+	tui_line_clear(&e->line);
+	free(idx);
+	error_release(&err);
+}
+
 static int enter(struct tui_app *app, int key)
 {
 	struct tui_edit *e = &app->edit;
@@ -296,6 +321,8 @@ static int enter(struct tui_app *app, int key)
 
 	switch (p->kind) {
 	case TUI_PAGE_FIELDS:
+		if (p->nslots && tui_long_list(p->slots[e->cur].f) && *tui_line_str(&e->line))
+			take_first(app, p->slots[e->cur]);
 		return down(app, key);
 	case TUI_PAGE_ROSTER:
 		if (e->cur < places(app))
@@ -376,10 +403,17 @@ static int choose(struct tui_app *app, int key)
 	struct tui_slot s;
 	const char *v;
 	struct sbuf sb = SBUF_INIT;
-	size_t n = (size_t)(key - '1'), i;
+	size_t n = (size_t)(key - '1'), i, *shown = NULL, nshown;
 
-	if (!current(app, &s) || !s.f->list || s.f->read_only || n >= s.f->list->n)
+	if (!current(app, &s) || !s.f->list || s.f->read_only || tui_long_list(s.f))
 		return 0;
+	nshown = tui_slot_choices(app, s, NULL, &shown);
+	if (n >= nshown) {
+		free(shown);
+		return 0;
+	}
+	n = shown[n];
+	free(shown);
 	v = tui_slot_value(&e->rec, s);
 	if (s.f->type == FORM_SELECT_ONE) {
 		sbuf_adds(&sb, s.f->list->items[n].value);

@@ -31,14 +31,37 @@ static const char *shown_error(const struct tui_app *app, struct tui_slot s, boo
 	return tui_slot_touched(e, s) ? tui_slot_error(e, s) : NULL;
 }
 
-static int value_rows(struct tui_slot s)
+/* The matches a long list shows under its search box. */
+#define MATCHES 8
+
+/* The choices drawn for s: all those offered, or a long list's matches (cur only). */
+static size_t shown_choices(const struct tui_app *app, struct tui_slot s, bool cur, size_t **idx)
 {
+	size_t n;
+
+	*idx = NULL;
+	if (!tui_long_list(s.f))
+		return tui_slot_choices(app, s, NULL, idx);
+	if (!cur)
+		return 0;
+	n = tui_slot_choices(app, s, tui_line_str(&app->edit.line), idx);
+	return n < MATCHES ? n : MATCHES;
+}
+
+static int value_rows(const struct tui_app *app, struct tui_slot s, bool cur)
+{
+	size_t *idx, n;
+
 	switch (s.f->type) {
 	case FORM_NOTE:
 		return 0;
 	case FORM_SELECT_ONE:
 	case FORM_SELECT_MULTIPLE:
-		return s.f->list ? (int)s.f->list->n : 0;
+		if (!s.f->list)
+			return 0;
+		n = shown_choices(app, s, cur, &idx);
+		free(idx);
+		return (int)n + (tui_long_list(s.f) ? 1 + cur : 0);
 	default:
 		return 1;
 	}
@@ -47,8 +70,9 @@ static int value_rows(struct tui_slot s)
 static int block_rows(const struct tui_app *app, size_t i)
 {
 	struct tui_slot s = app->edit.pages[app->edit.page].slots[i];
+	bool cur = i == app->edit.cur;
 
-	return 1 + value_rows(s) + (shown_error(app, s, i == app->edit.cur) != NULL);
+	return 1 + value_rows(app, s, cur) + (shown_error(app, s, cur) != NULL);
 }
 
 /* The answer box of a typed field; the line editor's view when it is the current one. */
@@ -58,7 +82,7 @@ static void draw_box(struct tui_app *app, int y, struct tui_slot s, bool cur)
 	const char *v = tui_slot_value(&app->edit.view, s);
 	char date[11];
 
-	if (s.f->type == FORM_CALCULATE || s.f->read_only) {
+	if (s.f->type == FORM_CALCULATE || (s.f->read_only && !tui_long_list(s.f))) {
 		char *line = xasprintf("= %s", v ? v : "");
 
 		tui_put(y, INDENT, line, w);
@@ -88,15 +112,53 @@ static void draw_box(struct tui_app *app, int y, struct tui_slot s, bool cur)
 	attroff(A_UNDERLINE);
 }
 
+/* A select's choices from row y (a long list: its answer, search box and matches). */
+static int draw_choices(struct tui_app *app, struct tui_slot s, bool cur, int y, int end)
+{
+	const char *answer = tui_slot_value(&app->edit.view, s);
+	bool one = s.f->type == FORM_SELECT_ONE, longl = tui_long_list(s.f);
+	size_t *idx, n = shown_choices(app, s, cur, &idx), k;
+	char *line;
+
+	if (longl) {
+		const struct form_choice *c = answer ? form_choice(s.f->list, answer) : NULL;
+		const char *cl = c ? form_text(&app->ws->form, &c->label, app->lang) : NULL;
+
+		line = xasprintf("(•) %s", cl ? cl : answer ? answer : "");
+		tui_put(y++, INDENT, answer ? line : "", COLS - INDENT);
+		free(line);
+		if (cur && y <= end)
+			draw_box(app, y++, s, cur);
+	}
+	for (k = 0; k < n && y <= end; k++) {
+		const struct form_choice *c = &s.f->list->items[idx[k]];
+		const char *cl = form_text(&app->ws->form, &c->label, app->lang);
+		bool on = answer && (one ? !strcmp(answer, c->value) : tui_selected(answer, c->value));
+		char num[4] = "  ";
+
+		if (longl)
+			line = xasprintf("%s %s", k ? " " : "→", cl ? cl : c->value);
+		else {
+			if (k < TUI_SHORT_LIST)
+				num[0] = (char)('1' + k);
+			line = xasprintf("%s %s %s", num,
+					 one ? (on ? "(•)" : "( )") : (on ? "[x]" : "[ ]"),
+					 cl ? cl : c->value);
+		}
+		tui_put(y++, INDENT, line, COLS - INDENT);
+		free(line);
+	}
+	free(idx);
+	return y;
+}
+
 /* Draws the block of field i from row y; returns the row after it. */
 static int draw_block(struct tui_app *app, size_t i, int y, int end)
 {
 	struct tui_slot s = app->edit.pages[app->edit.page].slots[i];
 	bool cur = i == app->edit.cur;
 	const char *err = shown_error(app, s, cur);
-	const char *answer = tui_slot_value(&app->edit.view, s);
 	char *line;
-	size_t k;
 
 	line = xasprintf("%s%s %s", cur ? ">" : " ",
 			 s.f->required || s.f->required_if ? "*" : " ", tui_label(app, s.f));
@@ -108,21 +170,7 @@ static int draw_block(struct tui_app *app, size_t i, int y, int end)
 	if (y > end)
 		return y;
 	if (s.f->type == FORM_SELECT_ONE || s.f->type == FORM_SELECT_MULTIPLE) {
-		bool one = s.f->type == FORM_SELECT_ONE;
-
-		for (k = 0; s.f->list && k < s.f->list->n && y <= end; k++) {
-			const struct form_choice *c = &s.f->list->items[k];
-			const char *cl = form_text(&app->ws->form, &c->label, app->lang);
-			bool on = answer && (one ? !strcmp(answer, c->value) : tui_selected(answer, c->value));
-			char num[4] = "  ";
-
-			if (k < 9)
-				num[0] = (char)('1' + k);
-			line = xasprintf("%s %s %s", num, one ? (on ? "(•)" : "( )") : (on ? "[x]" : "[ ]"),
-					 cl ? cl : c->value);
-			tui_put(y++, INDENT, line, COLS - INDENT);
-			free(line);
-		}
+		y = draw_choices(app, s, cur, y, end);
 	} else if (s.f->type != FORM_NOTE) {
 		draw_box(app, y++, s, cur);
 	}

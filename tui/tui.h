@@ -195,6 +195,17 @@ int tui_edit_finalize(struct tui_app *app);
 const char *tui_slot_value(const struct record *r, struct tui_slot s);
 /* Sets (value non-NULL) or removes the answer of s in rec. */
 void tui_slot_set(struct tui_edit *e, struct tui_slot s, const char *value);
+/*
+ * The choices offered for select field s: indices into s.f->list->items of
+ * those its choice_filter keeps (all without one) and, when search is
+ * neither NULL nor empty, whose label holds it (case and diacritics
+ * ignored).  *out is allocated (caller frees); returns how many.
+ */
+size_t tui_slot_choices(const struct tui_app *app, struct tui_slot s, const char *search,
+			size_t **out);
+/* A select_one too long for number keys: typing searches it, Enter takes the first match. */
+#define TUI_SHORT_LIST 9
+bool tui_long_list(const struct form_field *f);
 /* Whether value is one of the space-separated values of a select_multiple answer. */
 bool tui_selected(const char *answer, const char *value);
 /* "household.members", "children[2].dob": the path validation messages start with. */
