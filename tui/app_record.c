@@ -275,29 +275,51 @@ static int column(void *data, const char *name, struct expr_value *out)
 	return 0;
 }
 
-size_t tui_slot_choices(const struct tui_app *app, struct tui_slot s, const char *search,
-			size_t **out)
+/* Fills e->kept with the choices of s that its choice_filter keeps. */
+static void filter_choices(struct tui_app *app, struct tui_slot s)
 {
-	const struct form *f = &app->ws->form;
+	struct tui_edit *e = &app->edit;
 	const struct form_list *list = s.f->list;
-	struct eval_ctx c = { &app->edit.view, f, s.f->repeat, s.item, list, NULL };
+	struct eval_ctx c = { &e->view, &app->ws->form, s.f->repeat, s.item, list, NULL };
 	struct expr_ctx ctx = { lookup, column, NULL, &c, NULL, (int)s.item + 1, util_now() };
-	char *want = search && *search ? text_fold(search) : NULL;
-	size_t i, n = 0;
+	size_t i;
 
-	*out = xmalloc((list->n ? list->n : 1) * sizeof(**out));
+	if (e->filtered == s.f && e->filtered_item == s.item)
+		return;
+	free(e->kept);
+	e->kept = xmalloc((list->n ? list->n : 1) * sizeof(*e->kept));
+	e->nkept = 0;
 	for (i = 0; i < list->n; i++) {
-		const struct form_choice *ch = &list->items[i];
+		struct expr_value v = EXPR_VALUE_INIT;
 		bool keep = true;
 
 		if (s.f->choice_filter) {
-			struct expr_value v = EXPR_VALUE_INIT;
-
-			c.choice = ch;
+			c.choice = &list->items[i];
 			keep = expr_eval(s.f->choice_filter, &ctx, &v, NULL) == 0 && expr_to_bool(&v);
 			expr_value_release(&v);
 		}
-		if (keep && want) {
+		if (keep)
+			e->kept[e->nkept++] = i;
+	}
+	e->filtered = s.f;
+	e->filtered_item = s.item;
+}
+
+size_t tui_slot_choices(struct tui_app *app, struct tui_slot s, const char *search,
+			size_t **out)
+{
+	struct tui_edit *e = &app->edit;
+	const struct form *f = &app->ws->form;
+	char *want = search && *search ? text_fold(search) : NULL;
+	size_t i, n = 0;
+
+	filter_choices(app, s);
+	*out = xmalloc((e->nkept ? e->nkept : 1) * sizeof(**out));
+	for (i = 0; i < e->nkept; i++) {
+		const struct form_choice *ch = &s.f->list->items[e->kept[i]];
+		bool keep = true;
+
+		if (want) {
 			const char *l = form_text(f, &ch->label, app->lang);
 			char *folded = text_fold(l ? l : ch->value);
 
@@ -305,7 +327,7 @@ size_t tui_slot_choices(const struct tui_app *app, struct tui_slot s, const char
 			free(folded);
 		}
 		if (keep)
-			(*out)[n++] = i;
+			(*out)[n++] = e->kept[i];
 	}
 	free(want);
 	return n;
@@ -418,6 +440,7 @@ void tui_edit_refresh(struct tui_app *app)
 		if (was.kind == TUI_PAGE_FIELDS && e->cur < was.nslots)
 			at = was.slots[e->cur].f;
 	}
+	e->filtered = NULL;
 	record_release(&e->view);
 	record_copy(&e->view, &e->rec);
 	error_release(&e->errors);
@@ -485,6 +508,7 @@ void tui_edit_close(struct tui_edit *e)
 		free(e->touched[i]);
 	free(e->touched);
 	free(e->note);
+	free(e->kept);
 	memset(e, 0, sizeof(*e));
 }
 

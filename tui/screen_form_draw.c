@@ -35,7 +35,7 @@ static const char *shown_error(const struct tui_app *app, struct tui_slot s, boo
 #define MATCHES 8
 
 /* The choices drawn for s: all those offered, or a long list's matches (cur only). */
-static size_t shown_choices(const struct tui_app *app, struct tui_slot s, bool cur, size_t **idx)
+static size_t shown_choices(struct tui_app *app, struct tui_slot s, bool cur, size_t **idx)
 {
 	size_t n;
 
@@ -48,7 +48,7 @@ static size_t shown_choices(const struct tui_app *app, struct tui_slot s, bool c
 	return n < MATCHES ? n : MATCHES;
 }
 
-static int value_rows(const struct tui_app *app, struct tui_slot s, bool cur)
+static int value_rows(struct tui_app *app, struct tui_slot s, bool cur)
 {
 	size_t *idx, n;
 
@@ -67,7 +67,7 @@ static int value_rows(const struct tui_app *app, struct tui_slot s, bool cur)
 	}
 }
 
-static int block_rows(const struct tui_app *app, size_t i)
+static int block_rows(struct tui_app *app, size_t i)
 {
 	struct tui_slot s = app->edit.pages[app->edit.page].slots[i];
 	bool cur = i == app->edit.cur;

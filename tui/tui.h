@@ -90,6 +90,14 @@ struct tui_edit {
 	char *note;             /* a refusal shown under the current field, or NULL */
 	size_t answered, relevant;
 	bool open;
+	/*
+	 * The choices the choice_filter of field `filtered` (in item
+	 * filtered_item) keeps, until the next refresh: a long list is
+	 * searched at every key, and filtering it again each time is the slow part.
+	 */
+	const struct form_field *filtered;
+	size_t filtered_item;
+	size_t *kept, nkept;
 };
 
 struct tui_home {
@@ -201,7 +209,7 @@ void tui_slot_set(struct tui_edit *e, struct tui_slot s, const char *value);
  * neither NULL nor empty, whose label holds it (case and diacritics
  * ignored).  *out is allocated (caller frees); returns how many.
  */
-size_t tui_slot_choices(const struct tui_app *app, struct tui_slot s, const char *search,
+size_t tui_slot_choices(struct tui_app *app, struct tui_slot s, const char *search,
 			size_t **out);
 /* A select_one too long for number keys: typing searches it, Enter takes the first match. */
 #define TUI_SHORT_LIST 9
