@@ -102,22 +102,32 @@ static char *commune_title(const struct workspace *ws)
 	return name ? xasprintf("%s %s", ws->commune, name) : xstrdup(ws->commune);
 }
 
+char *sync_message(const struct workspace *ws, const char *what, const char *body)
+{
+	char *title = commune_title(ws);
+	char *msg = xasprintf("%s: %s\n\n%s%sCommune: %s\nDevice: %s\nForm-Version: %s\n",
+			      title, what, body ? body : "", body ? "\n" : "", ws->commune,
+			      ws->device, ws->form.version);
+
+	free(title);
+	return msg;
+}
+
 static char *message(const struct workspace *ws, size_t new, size_t updated)
 {
 	struct sbuf sb = SBUF_INIT;
-	char *title = commune_title(ws);
+	char *msg;
 
-	sbuf_addf(&sb, "%s: ", title);
 	if (new)
 		sbuf_addf(&sb, "%zu new", new);
 	if (new && updated)
 		sbuf_adds(&sb, ", ");
 	if (updated)
 		sbuf_addf(&sb, "%zu updated", updated);
-	sbuf_addf(&sb, " household%s\n\nCommune: %s\nDevice: %s\nForm-Version: %s\n",
-		  new + updated == 1 ? "" : "s", ws->commune, ws->device, ws->form.version);
-	free(title);
-	return sbuf_detach(&sb);
+	sbuf_addf(&sb, " household%s", new + updated == 1 ? "" : "s");
+	msg = sync_message(ws, sbuf_str(&sb), NULL);
+	sbuf_release(&sb);
+	return msg;
 }
 
 int sync_commit(struct workspace *ws, git_repository *repo, const char *ref,

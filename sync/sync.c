@@ -9,6 +9,7 @@
 #include "record.h"
 #include "store.h"
 #include "sync_commit.h"
+#include "sync_merge.h"
 #include "util.h"
 #include "validate.h"
 #include "workspace.h"
@@ -28,6 +29,7 @@ struct run {
 	char *prefix;   /* communes/CODE/ */
 	struct error *err;
 	char *refused;  /* the district's reason for refusing a push */
+	struct sync_conflicts conflicts;
 };
 
 static int fetch(struct run *r)
@@ -190,11 +192,12 @@ static int start_branch(struct run *r, git_commit **base)
 /*
  * Brings the local branch and the district's together: *push_needed when
  * the local one is ahead (or the district lacks it); a fast-forward when
- * the district's is ahead, storing the records that came in.
+ * the district's is ahead; a merge commit (then *push_needed) when both
+ * moved.  The records that came in are stored.
  */
 static int reconcile(struct run *r, bool *push_needed)
 {
-	git_commit *local = NULL, *remote = NULL;
+	git_commit *local = NULL, *remote = NULL, *merged = NULL;
 	git_reference *ref = NULL;
 	const git_oid *l, *t;
 	int ret;
@@ -218,11 +221,13 @@ static int reconcile(struct run *r, bool *push_needed)
 		goto out;
 	}
 	if (git_graph_descendant_of(r->repo, t, l) != 1) {
-		ret = error_add(r->err, ERR_CONFLICT,
-				"another laptop of commune %s sent records since this one last "
-				"synced, and merging the two is not possible yet: nothing was lost "
-				"(this laptop's records wait in %s/%s)", r->ws->commune,
-				r->ws->dir, SYNC_REPO_DIR);
+		ret = sync_merge_branches(r->ws, r->repo, r->local, r->prefix, local, remote,
+					  &r->conflicts, r->err);
+		if (!ret)
+			ret = sync_ref_commit(r->repo, r->local, &merged, r->err);
+		if (!ret)
+			ret = changed_files(r, local, merged, import, r->err);
+		*push_needed = true;
 		goto out;
 	}
 	if (git_reference_create_matching(&ref, r->repo, r->local, t, 1, l,
@@ -233,6 +238,7 @@ static int reconcile(struct run *r, bool *push_needed)
 	ret = changed_files(r, local, remote, import, r->err);
 out:
 	git_reference_free(ref);
+	git_commit_free(merged);
 	git_commit_free(local);
 	git_commit_free(remote);
 	return ret;
@@ -281,10 +287,27 @@ out:
 	return ret;
 }
 
+/* Each answer changed two ways, for the person who will pick. */
+static int report_conflicts(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->conflicts.n; i++) {
+		const struct sync_conflict *c = &r->conflicts.items[i];
+
+		error_add(r->err, ERR_CONFLICT,
+			  "%s: %s was changed two ways: this laptop's \"%s\" was kept, another "
+			  "laptop wrote \"%s\" (both are in the history); correct the record if "
+			  "needed and sync again", c->id, c->field, c->ours, c->theirs);
+	}
+	return ERR_CONFLICT;
+}
+
 int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_result *res,
 	     struct error *err)
 {
-	struct run r = { ws, opts, res, NULL, NULL, NULL, NULL, NULL, NULL, err, NULL };
+	struct run r = { ws, opts, res, NULL, NULL, NULL, NULL, NULL, NULL, err, NULL,
+			 { NULL, 0, 0 } };
 	struct sync_outbox out = { NULL, 0, 0 };
 	git_commit *base = NULL, *tip = NULL;
 	git_reference *ref = NULL;
@@ -330,6 +353,10 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 		ret = sync_ref_commit(r.repo, r.local, &tip, err);
 	if (!ret && tip)
 		git_oid_tostr(res->commit, sizeof(res->commit), git_commit_id(tip));
+	res->conflicts = r.conflicts.n;
+	if (!ret && r.conflicts.n)
+		ret = report_conflicts(&r);
+	sync_conflicts_release(&r.conflicts);
 	sync_outbox_release(&out);
 	git_reference_free(ref);
 	git_commit_free(tip);

@@ -79,6 +79,7 @@ struct sync_opts {
 struct sync_result {
 	size_t sent_new, sent_updated; /* record files the district did not have, or had older */
 	size_t received;               /* record files that came from the district */
+	size_t conflicts;              /* answers changed two ways (this laptop's kept) */
 	bool committed;                /* a new commit was made */
 	bool pushed;                   /* communes/CODE was updated in the district */
 	char commit[41];               /* the branch's commit after the sync, hex, "" when none */
@@ -89,14 +90,17 @@ struct sync_result {
  * since the last sync as communes/CODE/DEVICE/ID.yaml (author the
  * workspace's enumerator; subject "CODE NAME: N new, M updated households";
  * trailers Commune, Device, Form-Version), fetches communes/CODE and main,
- * fast-forwards to what another laptop pushed, pushes, and only then marks
+ * fast-forwards to what another laptop pushed or, when both moved, merges
+ * record by record (a record one side changed is taken; one both changed
+ * is merged answer by answer, repeat items matched by _id; an answer
+ * changed two ways keeps this laptop's value), pushes (fetching and
+ * merging again when the district moved meanwhile), and only then marks
  * the records sent.  Records that came in are stored in the workspace.  An
- * interrupted sync leaves the commit in DIR/repo.git, and the next sync
- * pushes it.  Fills *res.  Returns 0; ERR_USAGE (no remote known);
- * ERR_CONFLICT when the district's branch and this laptop's have both
- * moved and cannot be fast-forwarded (merging is not done yet: nothing is
- * lost, the local commit stays for the next sync); ERR_DATA (the push was
- * refused); or ERR_ENV (I/O, network, missing repository).
+ * interrupted sync leaves its commits in DIR/repo.git; the next sync
+ * pushes them.  Fills *res.  Returns 0; ERR_CONFLICT once everything was
+ * sent when answers were changed two ways (one message each, with both
+ * values); ERR_USAGE (no remote known); ERR_DATA (the push was refused);
+ * or ERR_ENV (I/O, network, missing repository).
  */
 int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_result *res,
 	     struct error *err);

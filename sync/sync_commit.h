@@ -21,6 +21,12 @@ void sync_outbox_release(struct sync_outbox *o);
 char *sync_record_path(const char *commune, const char *id);
 
 /*
+ * A commit message: "CODE NAME: what", then body (may be NULL) as a
+ * paragraph, then the trailers Commune, Device, Form-Version.  Caller frees.
+ */
+char *sync_message(const struct workspace *ws, const char *what, const char *body);
+
+/*
  * Writes every unsent record of ws's store over base's tree (base may be
  * NULL) and, if any file changed, commits on ref with base as parent
  * (*committed true).  Every unsent revision goes into out, changed or not.

@@ -56,9 +56,12 @@ int cmd_sync(int argc, char **argv, struct cli *cli)
 	ret = sync_run(&cli->ws, &so, &res, &cli->err);
 	if (so.progress)
 		fputs("\r\033[K", stderr);
-	if (ret || quiet)
+	if ((ret && ret != ERR_CONFLICT) || quiet)
 		return ret;
-	printf("sent %zu new, %zu updated; received %zu\n", res.sent_new, res.sent_updated,
+	printf("sent %zu new, %zu updated; received %zu", res.sent_new, res.sent_updated,
 	       res.received);
-	return 0;
+	if (res.conflicts)
+		printf("; %zu conflict%s", res.conflicts, res.conflicts == 1 ? "" : "s");
+	putchar('\n');
+	return ret;
 }
