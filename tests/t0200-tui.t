@@ -208,7 +208,10 @@ expect_success 'the census form: a long list searched as typed, narrowed by choi
 	lacks shown "Quận Ba Đình" &&
 	keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace &&
 	typed "van ban" && see "→ Huyện Văn Bàn" && keys Enter &&
-	see "(•) Huyện Văn Bàn" && keys Escape && see "04630-A-0001" && keys q &&
+	see "(•) Huyện Văn Bàn" &&
+	typed "khanh yen" && keys Enter && see "(•) Thị trấn Khánh Yên" &&
+	typed "Banr Na" && keys Enter && see "Theo danh sách hộ của thôn" &&
+	keys Escape && see "04630-A-0001" && keys q &&
 	dieutra -C census show 04630-A-0001 >rec &&
 	contains rec "province: 10" && contains rec "district: \"089\""
 '

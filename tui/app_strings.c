@@ -65,6 +65,7 @@ static const char *const strings[S_COUNT][2] = {
 	[S_NEW_RECORD] = { "hồ sơ mới", "new record" },
 	[S_TOO_SMALL] = { "Cửa sổ quá nhỏ", "Window too small" },
 	[S_ERRORS] = { "lỗi", "problems" },
+	[S_TYPING] = { "Gõ", "Typing" },
 };
 
 const char *tui_str(bool en, enum tui_str id)

@@ -31,6 +31,12 @@ static const char *shown_error(const struct tui_app *app, struct tui_slot s, boo
 	return tui_slot_touched(e, s) ? tui_slot_error(e, s) : NULL;
 }
 
+/* The hint of f, shown under the label of the current field; NULL when none. */
+static const char *hint(const struct tui_app *app, const struct form_field *f)
+{
+	return form_text(&app->ws->form, &f->hint, app->lang);
+}
+
 /* The matches a long list shows under its search box. */
 #define MATCHES 8
 
@@ -72,7 +78,8 @@ static int block_rows(struct tui_app *app, size_t i)
 	struct tui_slot s = app->edit.pages[app->edit.page].slots[i];
 	bool cur = i == app->edit.cur;
 
-	return 1 + value_rows(app, s, cur) + (shown_error(app, s, cur) != NULL);
+	return 1 + (cur && hint(app, s.f)) + value_rows(app, s, cur) +
+	       (shown_error(app, s, cur) != NULL);
 }
 
 /* The answer box of a typed field; the line editor's view when it is the current one. */
@@ -167,6 +174,11 @@ static int draw_block(struct tui_app *app, size_t i, int y, int end)
 	tui_put(y++, 0, line, COLS);
 	attroff(A_BOLD);
 	free(line);
+	if (cur && hint(app, s.f) && y <= end) {
+		attron(A_DIM);
+		tui_put(y++, INDENT, hint(app, s.f), COLS - INDENT);
+		attroff(A_DIM);
+	}
 	if (y > end)
 		return y;
 	if (s.f->type == FORM_SELECT_ONE || s.f->type == FORM_SELECT_MULTIPLE) {
@@ -294,9 +306,11 @@ void tui_form_draw(struct tui_app *app)
 	char *title, *right, *head, *where;
 	enum tui_str hint = S_HINT_FORM;
 
-	title = xasprintf(" %s · %s", ft ? ft : f->id,
-			  e->rec.id ? e->rec.id : tui_str(app->en, S_NEW_RECORD));
-	right = xasprintf("%s · %s ", tui_input_name(app->input), app->en ? "EN" : "VI");
+	/* The id first: a long form title is what gets cut. */
+	title = xasprintf(" %s · %s", e->rec.id ? e->rec.id : tui_str(app->en, S_NEW_RECORD),
+			  ft ? ft : f->id);
+	right = xasprintf("%s %s · %s ", tui_str(app->en, S_TYPING), tui_input_name(app->input),
+			  app->en ? "EN" : "VI");
 	if (p->kind == TUI_PAGE_ROSTER)
 		hint = S_HINT_ROSTER;
 	else if (p->kind == TUI_PAGE_REVIEW)

@@ -88,7 +88,8 @@ static void draw_home(struct tui_app *app)
 
 	sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP), ws->commune, ws->enumerator);
 	{
-		char *right = xasprintf("%s · %s ", tui_input_name(app->input), app->en ? "EN" : "VI");
+		char *right = xasprintf("%s %s · %s ", tui_str(app->en, S_TYPING), tui_input_name(app->input),
+			  app->en ? "EN" : "VI");
 
 		tui_bars(app, sbuf_str(&sb), right, S_HINT_HOME);
 		free(right);
