@@ -90,8 +90,10 @@ int tui_show_help(struct tui_app *app, int key)
 	return TUI_REDRAW;
 }
 
-void tui_bars(struct tui_app *app, const char *title, const char *right, enum tui_str hint)
+void tui_bars(struct tui_app *app, const char *title, enum tui_str hint)
 {
+	char *right = xasprintf("%s %s · %s ", tui_str(app->en, S_TYPING),
+				tui_input_name(app->input), app->en ? "EN" : "VI");
 	int rw = text_width(right);
 
 	attron(tui_attr_bar(app));
@@ -99,6 +101,7 @@ void tui_bars(struct tui_app *app, const char *title, const char *right, enum tu
 	tui_put(0, COLS - rw - 1, "", 1);
 	tui_put(0, COLS - rw, right, rw);
 	attroff(tui_attr_bar(app));
+	free(right);
 	if (app->question != S_COUNT) {
 		char *q = xasprintf("%s %s", tui_str(app->en, app->question),
 				    tui_str(app->en, S_YESNO));
@@ -135,7 +138,8 @@ static void draw_help(struct tui_app *app)
 
 		if (!sc->keys[i].name)
 			continue;
-		line = xasprintf("  %-10s %s", sc->keys[i].name, tui_str(app->en, sc->keys[i].help));
+		line = xasprintf("  %-10s %s", sc->keys[i].name,
+				 tui_str(app->en, sc->keys[i].help));
 		tui_put(y++, x, line, w);
 		free(line);
 	}

@@ -247,7 +247,8 @@ static bool relevant(const struct tui_edit *e, const struct form *f, struct tui_
 			c.rep = s.f->repeat;
 			c.item = s.item;
 			ctx.position = (int)s.item + 1;
-			ctx.current = anc[i]->type == FORM_GROUP ? NULL : tui_slot_value(&e->view, at);
+			ctx.current = anc[i]->type == FORM_GROUP ? NULL :
+				      tui_slot_value(&e->view, at);
 		}
 		/* As the validator: a relevance that fails keeps the field shown. */
 		yes = expr_eval(anc[i]->relevant, &ctx, &v, &err) < 0 || expr_to_bool(&v);
@@ -295,7 +296,8 @@ static void filter_choices(struct tui_app *app, struct tui_slot s)
 
 		if (s.f->choice_filter) {
 			c.choice = &list->items[i];
-			keep = expr_eval(s.f->choice_filter, &ctx, &v, NULL) == 0 && expr_to_bool(&v);
+			keep = !expr_eval(s.f->choice_filter, &ctx, &v, NULL) &&
+			       expr_to_bool(&v);
 			expr_value_release(&v);
 		}
 		if (keep)

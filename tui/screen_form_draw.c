@@ -140,7 +140,8 @@ static int draw_choices(struct tui_app *app, struct tui_slot s, bool cur, int y,
 	for (k = 0; k < n && y <= end; k++) {
 		const struct form_choice *c = &s.f->list->items[idx[k]];
 		const char *cl = form_text(&app->ws->form, &c->label, app->lang);
-		bool on = answer && (one ? !strcmp(answer, c->value) : tui_selected(answer, c->value));
+		bool on = answer && (one ? !strcmp(answer, c->value) :
+				     tui_selected(answer, c->value));
 		char num[4] = "  ";
 
 		if (longl)
@@ -303,19 +304,17 @@ void tui_form_draw(struct tui_app *app)
 	struct tui_page *p = &e->pages[e->page];
 	const struct form *f = &app->ws->form;
 	const char *ft = form_text(f, &f->title, app->lang);
-	char *title, *right, *head, *where;
+	char *title, *head, *where;
 	enum tui_str hint = S_HINT_FORM;
 
 	/* The id first: a long form title is what gets cut. */
 	title = xasprintf(" %s · %s", e->rec.id ? e->rec.id : tui_str(app->en, S_NEW_RECORD),
 			  ft ? ft : f->id);
-	right = xasprintf("%s %s · %s ", tui_str(app->en, S_TYPING), tui_input_name(app->input),
-			  app->en ? "EN" : "VI");
 	if (p->kind == TUI_PAGE_ROSTER)
 		hint = S_HINT_ROSTER;
 	else if (p->kind == TUI_PAGE_REVIEW)
 		hint = S_HINT_REVIEW;
-	tui_bars(app, title, right, hint);
+	tui_bars(app, title, hint);
 
 	if (p->kind == TUI_PAGE_REVIEW)
 		head = xstrdup(tui_str(app->en, S_REVIEW));
@@ -338,7 +337,6 @@ void tui_form_draw(struct tui_app *app)
 	else
 		draw_review(app, 3, LINES - 2);
 	free(title);
-	free(right);
 	free(head);
 	free(where);
 }

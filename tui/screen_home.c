@@ -87,13 +87,7 @@ static void draw_home(struct tui_app *app)
 	size_t k;
 
 	sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP), ws->commune, ws->enumerator);
-	{
-		char *right = xasprintf("%s %s · %s ", tui_str(app->en, S_TYPING), tui_input_name(app->input),
-			  app->en ? "EN" : "VI");
-
-		tui_bars(app, sbuf_str(&sb), right, S_HINT_HOME);
-		free(right);
-	}
+	tui_bars(app, sbuf_str(&sb), S_HINT_HOME);
 	sbuf_reset(&sb);
 	sbuf_addf(&sb, " %ld %s:", h->counts[0] + h->counts[1] + h->counts[2] + h->counts[3],
 		  tui_str(app->en, S_RECORDS));
@@ -101,7 +95,7 @@ static void draw_home(struct tui_app *app)
 		sbuf_addf(&sb, " %s %ld%s", tui_str(app->en, status_names[i]), h->counts[i],
 			  i < 3 ? " ·" : "");
 	sbuf_addf(&sb, "   %s: %s", tui_str(app->en, S_FILTER),
-		  h->filter < 0 ? tui_str(app->en, S_ALL) : tui_str(app->en, status_names[h->filter]));
+		  tui_str(app->en, h->filter < 0 ? S_ALL : status_names[h->filter]));
 	tui_put(1, 0, sbuf_str(&sb), COLS);
 
 	sbuf_reset(&sb);

@@ -171,8 +171,11 @@ int tui_show_help(struct tui_app *app, int key);
 
 /* Drawing helpers: text cut to width columns at (y, x), padded with spaces to width. */
 void tui_put(int y, int x, const char *s, int width);
-/* The title bar (row 0) and the status bar (last row, hint or message). */
-void tui_bars(struct tui_app *app, const char *title, const char *right, enum tui_str hint);
+/*
+ * The title bar (row 0: title, then the typing mode and language at the
+ * right) and the status bar (last row: a question, the message or hint).
+ */
+void tui_bars(struct tui_app *app, const char *title, enum tui_str hint);
 
 /* Puts the answer of the field under the cursor into the line editor, to type on. */
 void tui_form_enter(struct tui_app *app);
