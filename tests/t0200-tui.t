@@ -71,6 +71,9 @@ expect_success 'dieutra alone opens the app: the records, their counts' '
 	see "04630-A-0003" &&
 	see "3 hồ sơ: nháp 1 · hoàn thành 2" &&
 	see "Lò Văn Pâng - Bản Lướt" &&
+	see "Mã hồ sơ       Trạng thái  Trẻ  Hộ" &&
+	see "04630-A-0001   hoàn thành    2  Lò Văn Pâng" &&
+	see "04630-A-0003   nháp          0  Hà Thị Thủy" &&
 	see "TELEX"
 '
 

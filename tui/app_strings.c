@@ -66,6 +66,10 @@ static const char *const strings[S_COUNT][2] = {
 	[S_TOO_SMALL] = { "Cửa sổ quá nhỏ", "Window too small" },
 	[S_ERRORS] = { "lỗi", "problems" },
 	[S_TYPING] = { "Gõ", "Typing" },
+	[S_COL_ID] = { "Mã hồ sơ", "Record" },
+	[S_COL_STATUS] = { "Trạng thái", "Status" },
+	[S_COL_ITEMS] = { "Trẻ", "Kids" },
+	[S_COL_TITLE] = { "Hộ", "Household" },
 };
 
 const char *tui_str(bool en, enum tui_str id)

@@ -4,6 +4,7 @@
  * `dieutra list --search`) and filtered by status; new, open, void.
  */
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +58,8 @@ static int add_row(void *data, const struct store_row *row)
 	r->id = xstrdup(row->id);
 	r->status = xstrdup(row->status);
 	r->title = xstrdup(row->title ? row->title : "");
+	r->items = -1;
+	r->counted = false;
 	return 0;
 }
 
@@ -77,14 +80,104 @@ void tui_home_load(struct tui_app *app)
 	error_release(&err);
 }
 
+/* The form's first top-level repeat (the children of a household), or NULL. */
+static const struct form_field *main_repeat(const struct form *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->ntop; i++)
+		if (f->top[i]->type == FORM_REPEAT)
+			return f->top[i];
+	return NULL;
+}
+
+/*
+ * Counts the items of the record's main repeat, once, and only for rows
+ * drawn: reading every record's body would slow the first screen of a
+ * commune of thousands of households.
+ */
+static void count_items(struct tui_app *app, struct tui_home_row *hr)
+{
+	const struct form_field *rep = main_repeat(&app->ws->form);
+	struct store_row row = { 0 };
+	struct record r;
+	struct record_node *list;
+
+	hr->counted = true;
+	if (!rep)
+		return;
+	record_init(&r);
+	if (!store_get(app->ws->store, hr->id, &row, NULL) &&
+	    !record_parse(row.body, strlen(row.body), hr->id, &r, NULL)) {
+		list = tui_edit_items(&r, rep);
+		hr->items = list ? (long)list->nkids : 0;
+	}
+	record_release(&r);
+	store_row_release(&row);
+}
+
+/* Appends s to sb, padded with spaces to width columns. */
+static void add_column(struct sbuf *sb, const char *s, int width)
+{
+	int w;
+
+	sbuf_adds(sb, s);
+	for (w = text_width(s); w < width; w++)
+		sbuf_addc(sb, ' ');
+}
+
+/* The records from row y0 down, under a line of column names. */
+static void draw_rows(struct tui_app *app, int y0)
+{
+	struct tui_home *h = &app->home;
+	struct sbuf sb = SBUF_INIT;
+	int rows = LINES - 2 - y0, y;
+	size_t k;
+
+	sbuf_addc(&sb, ' ');
+	add_column(&sb, tui_str(app->en, S_COL_ID), 15);
+	add_column(&sb, tui_str(app->en, S_COL_STATUS), 12);
+	add_column(&sb, tui_str(app->en, S_COL_ITEMS), 5);
+	sbuf_adds(&sb, tui_str(app->en, S_COL_TITLE));
+	attron(A_BOLD);
+	tui_put(y0, 0, sbuf_str(&sb), COLS);
+	attroff(A_BOLD);
+	if (!h->n)
+		tui_put(y0 + 1, 1, tui_str(app->en, S_NONE), COLS - 1);
+	if (h->cur < h->top)
+		h->top = h->cur;
+	if (rows > 0 && h->cur >= h->top + (size_t)rows)
+		h->top = h->cur - (size_t)rows + 1;
+	for (k = h->top, y = y0 + 1; k < h->n && y < LINES - 1; k++, y++) {
+		struct tui_home_row *r = &h->rows[k];
+		char items[24] = "";
+
+		if (!r->counted)
+			count_items(app, r);
+		if (r->items >= 0)
+			snprintf(items, sizeof(items), "%3ld", r->items);
+		sbuf_reset(&sb);
+		sbuf_addc(&sb, ' ');
+		add_column(&sb, r->id, 15);
+		add_column(&sb, status_name(app->en, r->status), 12);
+		add_column(&sb, items, 5);
+		sbuf_adds(&sb, r->title);
+		if (k == h->cur)
+			attron(A_REVERSE);
+		tui_put(y, 0, sbuf_str(&sb), COLS);
+		attroff(A_REVERSE);
+	}
+	sbuf_release(&sb);
+}
+
 static void draw_home(struct tui_app *app)
 {
 	struct tui_home *h = &app->home;
 	struct workspace *ws = app->ws;
 	struct sbuf sb = SBUF_INIT;
 	struct tui_line_view v;
-	int rows = LINES - 5, y, i, label;
-	size_t k;
+	char *part;
+	int i, label;
 
 	sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP), ws->commune, ws->enumerator);
 	tui_bars(app, sbuf_str(&sb), S_HINT_HOME);
@@ -103,38 +196,18 @@ static void draw_home(struct tui_app *app)
 	label = text_width(sbuf_str(&sb));
 	tui_put(2, 0, sbuf_str(&sb), label);
 	tui_line_view(&h->search, COLS - label - 1, &v);
-	{
-		char *part = xstrndup(tui_line_str(&h->search) + v.start, v.end - v.start);
-
-		if (h->searching)
-			attron(A_UNDERLINE);
-		tui_put(2, label, part, COLS - label - 1);
-		attroff(A_UNDERLINE);
-		free(part);
-	}
+	part = xstrndup(tui_line_str(&h->search) + v.start, v.end - v.start);
+	if (h->searching)
+		attron(A_UNDERLINE);
+	tui_put(2, label, part, COLS - label - 1);
+	attroff(A_UNDERLINE);
+	free(part);
 	if (h->searching) {
 		app->cy = 2;
 		app->cx = label + v.col;
 	}
 
-	if (!h->n)
-		tui_put(4, 1, tui_str(app->en, S_NONE), COLS - 1);
-	if (h->cur < h->top)
-		h->top = h->cur;
-	if (rows > 0 && h->cur >= h->top + (size_t)rows)
-		h->top = h->cur - (size_t)rows + 1;
-	for (k = h->top, y = 4; k < h->n && y < LINES - 1; k++, y++) {
-		sbuf_reset(&sb);
-		sbuf_addf(&sb, " %-14s ", h->rows[k].id);
-		sbuf_adds(&sb, status_name(app->en, h->rows[k].status));
-		for (i = text_width(status_name(app->en, h->rows[k].status)); i < 11; i++)
-			sbuf_addc(&sb, ' ');
-		sbuf_addf(&sb, " %s", h->rows[k].title);
-		if (k == h->cur)
-			attron(A_REVERSE);
-		tui_put(y, 0, sbuf_str(&sb), COLS);
-		attroff(A_REVERSE);
-	}
+	draw_rows(app, 3);
 	sbuf_release(&sb);
 }
 

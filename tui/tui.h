@@ -44,6 +44,7 @@ enum tui_str {
 	S_Q_VOID, S_Q_REMOVE, S_VOIDED, S_SAVED, S_FINALIZED, S_NOT_VALID, S_PROGRESS,
 	S_REVIEW, S_NO_ERRORS, S_ITEM, S_NO_ITEMS, S_BAD_DATE, S_PAGE, S_HINT_HOME,
 	S_HINT_FORM, S_HINT_ROSTER, S_HINT_REVIEW, S_NEW_RECORD, S_TOO_SMALL, S_ERRORS, S_TYPING,
+	S_COL_ID, S_COL_STATUS, S_COL_ITEMS, S_COL_TITLE,
 	S_COUNT
 };
 const char *tui_str(bool en, enum tui_str id);
@@ -106,6 +107,8 @@ struct tui_home {
 	int filter;        /* -1: every status, else index of draft/complete/void/rejected */
 	struct tui_home_row {
 		char *id, *status, *title;
+		long items;   /* items of the form's first repeat (children); -1: unknown */
+		bool counted; /* items was looked up (only rows on screen are) */
 	} *rows;
 	size_t n, alloc;
 	size_t cur, top;
