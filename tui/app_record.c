@@ -476,6 +476,7 @@ int tui_edit_open(struct tui_app *app, const char *id)
 	record_init(&e->rec);
 	record_init(&e->view);
 	tui_line_init(&e->line);
+	e->open = true;
 	if (id) {
 		ret = store_get(app->ws->store, id, &row, &err);
 		if (!ret)
@@ -486,7 +487,6 @@ int tui_edit_open(struct tui_app *app, const char *id)
 		tui_edit_close(e);
 		goto out;
 	}
-	e->open = true;
 	tui_edit_refresh(app);
 out:
 	store_row_release(&row);
