@@ -136,6 +136,13 @@ struct store_sent {
 int store_mark_synced(struct store *s, const struct store_sent *sent, size_t n,
 		      struct error *err);
 
+/*
+ * The current revision of record id and the last one sent (-1 for never);
+ * both -1 when there is no such record.  Returns 0 or ERR_ENV.
+ */
+int store_sync_state(struct store *s, const char *id, long long *rev, long long *synced_rev,
+		     struct error *err);
+
 /* Counts records per status: n[0] draft, n[1] complete, n[2] void, n[3] rejected. */
 int store_count(struct store *s, long n[4], struct error *err);
 

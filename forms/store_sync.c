@@ -65,3 +65,29 @@ int store_mark_synced(struct store *s, const struct store_sent *sent, size_t n,
 		store_rollback(s);
 	return ret;
 }
+
+int store_sync_state(struct store *s, const char *id, long long *rev, long long *synced_rev,
+		     struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret = ERR_ENV;
+
+	*rev = *synced_rev = -1;
+	rc = sqlite3_prepare_v2(s->db, "SELECT rev, synced_rev FROM records WHERE id = ?1", -1,
+				&st, NULL);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(st, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*rev = (long long)sqlite3_column_int64(st, 0);
+		*synced_rev = (long long)sqlite3_column_int64(st, 1);
+	} else if (rc != SQLITE_DONE) {
+		ret = store_db_error(s, rc, "cannot read a record's sync state", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}

@@ -29,6 +29,7 @@ struct run {
 	char *prefix;   /* communes/CODE/ */
 	struct error *err;
 	char *refused;  /* the district's reason for refusing a push */
+	struct sync_outbox *outbox; /* what this sync committed */
 	struct sync_conflicts conflicts;
 };
 
@@ -93,11 +94,45 @@ static int count_sent(struct run *r, const git_diff_delta *d)
 	return 0;
 }
 
-/* Stores a record file that came from the district as it is, already sent. */
+/* The revision of id this sync committed, or -1. */
+static long long sent_rev(const struct sync_outbox *o, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (!strcmp(o->sent[i].id, id))
+			return o->sent[i].rev;
+	return -1;
+}
+
+/*
+ * A record that came in while this laptop holds changes to it that no
+ * commit has (a draft, or an edit made during the sync): the local answers
+ * stay, and the person is told, since the incoming ones are only in the
+ * history.
+ */
+static void keep_local(struct run *r, const struct record *in)
+{
+	struct sync_conflict *c;
+
+	ALLOC_GROW(r->conflicts.items, r->conflicts.n + 1, r->conflicts.alloc);
+	c = &r->conflicts.items[r->conflicts.n++];
+	c->id = xstrdup(in->id);
+	c->field = xstrdup("the whole record");
+	c->ours = xstrdup("unsent changes");
+	c->theirs = xasprintf("a version of %s by %s", in->modified ? in->modified : "?",
+			      in->enumerator ? in->enumerator : "?");
+}
+
+/*
+ * Stores a record file that came from the district as it is, already
+ * sent, unless this laptop has changes of its own to it not yet committed.
+ */
 static int import(struct run *r, const git_diff_delta *d)
 {
 	struct record rec;
 	git_blob *blob = NULL;
+	long long rev = -1, synced = -1;
 	char *title = NULL;
 	int ret = ERR_ENV;
 
@@ -108,8 +143,14 @@ static int import(struct run *r, const git_diff_delta *d)
 	}
 	ret = record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
 			   d->new_file.path, &rec, r->err);
+	if (!ret && rec.id)
+		ret = store_sync_state(r->ws->store, rec.id, &rev, &synced, r->err);
 	if (ret)
 		goto out;
+	if (rev > synced && rev != sent_rev(r->outbox, rec.id)) {
+		keep_local(r, &rec);
+		goto out;
+	}
 	title = validate_title(&r->ws->form, &rec, util_now());
 	ret = store_put_synced(r->ws->store, &rec, title, r->err);
 	if (!ret)
@@ -306,9 +347,9 @@ static int report_conflicts(struct run *r)
 int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_result *res,
 	     struct error *err)
 {
-	struct run r = { ws, opts, res, NULL, NULL, NULL, NULL, NULL, NULL, err, NULL,
-			 { NULL, 0, 0 } };
 	struct sync_outbox out = { NULL, 0, 0 };
+	struct run r = { ws, opts, res, NULL, NULL, NULL, NULL, NULL, NULL, err, NULL, &out,
+			 { NULL, 0, 0 } };
 	git_commit *base = NULL, *tip = NULL;
 	git_reference *ref = NULL;
 	bool fresh;

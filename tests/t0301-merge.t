@@ -99,4 +99,18 @@ expect_success 'the same answer changed two ways: a conflict that keeps both val
 	git -C district.git fsck --strict
 '
 
+expect_success 'a draft on this laptop is not overwritten by what came in' '
+	dieutra -C b sync >/dev/null &&
+	edit a 2026-11-23T15:00:00Z "s/^status: .*/status: draft/; s/members: .*/members: 6/" &&
+	edit b 2026-11-23T15:30:00Z "s/village: .*/village: Nậm Búng/" &&
+	dieutra -C b sync >/dev/null &&
+	expect_code 1 dieutra -C a sync >out 2>err &&
+	contains err "04630-A-0001: the whole record was changed two ways" &&
+	dieutra -C a show 04630-A-0001 >rec &&
+	contains rec "status: draft" &&
+	contains rec "members: 6" &&
+	git -C a/repo.git show communes/04630:communes/04630/A/04630-A-0001.yaml >tip &&
+	contains tip "village: Nậm Búng"
+'
+
 done_testing

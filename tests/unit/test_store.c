@@ -699,6 +699,7 @@ static void test_unsynced(void **state)
 	struct fixture *fx = *state;
 	struct store *s = open_ok(fx->db, true);
 	struct store_sent sent[2];
+	long long rev, synced;
 	struct unsynced u;
 	struct record r;
 	size_t i;
@@ -731,10 +732,21 @@ static void test_unsynced(void **state)
 	make_record(&r, "04630-B-0001", "complete", "Hà Thị Xuân", "Bản Lướt", "Nga");
 	assert_int_equal(store_put_synced(s, &r, NULL, NULL), 0);
 	assert_unsynced(s, "", &u);
+	assert_int_equal(store_sync_state(s, "04630-B-0001", &rev, &synced, NULL), 0);
+	assert_true(rev > 0);
+	assert_true(rev == synced);
 	record_node_set(record_node_get(r.data, "household"), "village", "Bản Mường");
 	put_ok(s, &r, NULL);
 	record_release(&r);
 	assert_unsynced(s, "04630-B-0001", &u);
+	assert_int_equal(store_sync_state(s, "04630-B-0001", &rev, &synced, NULL), 0);
+	assert_true(rev > synced);
+	/* A draft is never sent, but it has changes the district lacks. */
+	assert_int_equal(store_sync_state(s, "04630-A-0002", &rev, &synced, NULL), 0);
+	assert_true(rev > 0);
+	assert_true(synced == -1);
+	assert_int_equal(store_sync_state(s, "04630-Z-0001", &rev, &synced, NULL), 0);
+	assert_true(rev == -1 && synced == -1);
 	store_close(s);
 }
 
