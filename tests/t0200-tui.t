@@ -194,6 +194,19 @@ expect_success 'kill -9 in the middle of a form keeps every answer already left'
 	lacks draft head_name
 '
 
+expect_success 'a closed terminal keeps the field being typed, and the app ends' '
+	app && see "04630-A-0005" &&
+	keys / && typed "ban na" && see "04630-A-0005" && keys Enter Enter &&
+	see "Bản Na" && keys Down && typed "Lof Vawn Tam" && see "Lò Văn Tam" &&
+	pid=$(tm display -p "#{pane_pid}") &&
+	tm kill-server &&
+	n=0 && while kill -0 "$pid" 2>/dev/null; do
+		n=$((n + 1)) && test $n -lt 200 && sleep 0.05
+	done &&
+	dieutra -C ws show 04630-A-0005 >draft &&
+	contains draft "head_name: Lò Văn Tam"
+'
+
 expect_success 'a resize redraws the screen, at 80x24 and larger' '
 	app && see "04630-A-0001" &&
 	tm resize-window -x 100 -y 30 && see "04630-A-0005" &&

@@ -5,6 +5,8 @@
  * lays itself out from LINES and COLS each time.
  */
 #include <curses.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,10 +201,26 @@ static int dispatch(struct tui_app *app, int key)
 	return 0;
 }
 
+static volatile sig_atomic_t hung_up;
+
+static void on_hangup(int sig)
+{
+	(void)sig;
+	hung_up = 1;
+}
+
 static void start_curses(struct tui_app *app)
 {
+	struct sigaction sa;
+
 	const char *no_color = getenv("NO_COLOR");
 
+	/* No SA_RESTART: the read of a key returns, and the loop sees the flag. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_hangup;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	initscr();
 	cbreak();
 	noecho();
@@ -241,7 +259,18 @@ int tui_run(struct workspace *ws, struct error *err)
 	tui_home_load(&app);
 	for (;;) {
 		draw(&app);
+		errno = 0;
 		rc = get_wch(&wc);
+		if (hung_up || (rc == ERR && errno != EINTR)) {
+			/*
+			 * The terminal is gone (ssh dropped, window closed): keep what
+			 * was being typed, as leaving the field would, and stop
+			 * rather than read a dead terminal forever.
+			 */
+			if (app.edit.open)
+				tui_form_leave(&app);
+			break;
+		}
 		if (rc == ERR)
 			continue;
 		key = rc == KEY_CODE_YES ? TUI_FKEY((int)wc) : (int)wc;

@@ -120,6 +120,11 @@ static bool leave_field(struct tui_app *app)
 	return ret == 0;
 }
 
+bool tui_form_leave(struct tui_app *app)
+{
+	return leave_field(app);
+}
+
 /* How many places the cursor has on the current page. */
 static size_t places(struct tui_app *app)
 {

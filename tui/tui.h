@@ -180,6 +180,11 @@ void tui_put(int y, int x, const char *s, int width);
  */
 void tui_bars(struct tui_app *app, const char *title, enum tui_str hint);
 
+/*
+ * Saves what was typed in the field under the cursor, as moving away from
+ * it does; false when it is refused (then it stays on screen, unsaved).
+ */
+bool tui_form_leave(struct tui_app *app);
 /* Puts the answer of the field under the cursor into the line editor, to type on. */
 void tui_form_enter(struct tui_app *app);
 /* Draws the form screen (screen_form_draw.c). */
