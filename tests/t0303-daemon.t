@@ -1,0 +1,61 @@
+#!/bin/sh
+# Sync over git:// to a `git daemon` on 127.0.0.1, started and stopped by
+# this test: the transport, and a push refused by a server hook (hooks run
+# over the network, not over a local path).
+. "$SRC/tests/lib.sh"
+
+# Under SAN=1: the one known libgit2 leak (see t0300-sync.t).
+LSAN_OPTIONS="suppressions=$SRC/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
+export LSAN_OPTIONS ASAN_OPTIONS
+
+census=$SRC/tests/census
+dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
+
+# A free port: the daemon says when it cannot listen, then another is tried.
+for try in 1 2 3 4 5; do
+	port=$((20000 + ($$ * 7 + try * 131) % 20000))
+	git daemon --base-path="$TEST_DIR" --export-all --enable=receive-pack \
+		--listen=127.0.0.1 --port=$port --reuseaddr --pid-file="$TEST_DIR/daemon.pid" \
+		--detach "$TEST_DIR" 2>daemon.err || continue
+	n=0
+	while [ $n -lt 50 ] && ! git ls-remote "git://127.0.0.1:$port/district.git" \
+		>/dev/null 2>&1; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ $n -lt 50 ] && break
+	kill "$(cat "$TEST_DIR/daemon.pid")" 2>/dev/null
+done
+trap 'kill "$(cat "$TEST_DIR/daemon.pid")" 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
+url=git://127.0.0.1:$port/district.git
+
+expect_success 'init --remote and sync over git://' '
+	dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" --device A \
+		--remote "$url" a >/dev/null &&
+	dieutra -C a add "$census/01-lo-van-pang.yaml" >/dev/null 2>&1 &&
+	dieutra -C a sync >out &&
+	test "$(cat out)" = "sent 1 new, 0 updated; received 0" &&
+	git -C district.git log -1 --format="%an|%s" communes/04630 >log &&
+	test "$(cat log)" = "Lò Thị Hoa|04630 Xã Tú Lệ: 1 new household" &&
+	git -C district.git fsck --strict
+'
+
+expect_success 'a push refused by the server hook: exit 1, the hook says why, nothing lost' '
+	printf "#!/bin/sh\necho \"closed for the night\" >&2\nexit 1\n" \
+		>district.git/hooks/pre-receive &&
+	chmod +x district.git/hooks/pre-receive &&
+	dieutra -C a add "$census/02-ha-thi-xuan.yaml" >/dev/null 2>&1 &&
+	expect_code 1 dieutra -C a sync >out 2>err &&
+	contains err "refused" &&
+	contains err "closed for the night" &&
+	git -C district.git ls-tree -r --name-only communes/04630 >files &&
+	lacks files 04630-A-0002 &&
+	rm district.git/hooks/pre-receive &&
+	dieutra -C a sync >out &&
+	test "$(cat out)" = "sent 1 new, 0 updated; received 0" &&
+	git -C district.git ls-tree -r --name-only communes/04630 >files &&
+	contains files communes/04630/A/04630-A-0002.yaml
+'
+
+done_testing
