@@ -30,6 +30,7 @@ struct run {
 	struct error *err;
 	char *refused;  /* the district's reason for refusing a push */
 	struct sync_outbox *outbox; /* what this sync committed */
+	struct sbuf server;         /* the server's messages during the push */
 	struct sync_conflicts conflicts;
 };
 
@@ -171,6 +172,16 @@ static int push_refused(const char *refname, const char *status, void *payload)
 	return 0;
 }
 
+/* What the server's hooks say, kept to explain a refusal. */
+static int server_text(const char *str, int len, void *payload)
+{
+	struct run *r = payload;
+
+	if (r->server.len < 4096)
+		sbuf_add(&r->server, str, (size_t)len);
+	return 0;
+}
+
 static int push_progress(unsigned int current, unsigned int total, size_t bytes, void *payload)
 {
 	struct run *r = payload;
@@ -191,6 +202,7 @@ static int push(struct run *r, bool *stale)
 	*stale = false;
 	git_push_options_init(&o, GIT_PUSH_OPTIONS_VERSION);
 	o.callbacks.push_update_reference = push_refused;
+	o.callbacks.sideband_progress = server_text;
 	if (r->opts->progress)
 		o.callbacks.push_transfer_progress = push_progress;
 	o.callbacks.payload = r;
@@ -203,9 +215,10 @@ static int push(struct run *r, bool *stale)
 				git_error_last() ? git_error_last()->message : "unknown error");
 	else if (r->refused)
 		ret = error_add(r->err, ERR_DATA,
-				"the district repository refused the records (%s): nothing was "
-				"lost; ask the district office, then run `dieutra sync` again",
-				r->refused);
+				"the district repository refused the records (%s%s%.*s): nothing "
+				"was lost; ask the district office, then run `dieutra sync` again",
+				r->refused, r->server.len ? "; it said: " : "",
+				(int)strcspn(sbuf_str(&r->server), "\n"), sbuf_str(&r->server));
 	free(spec);
 	return ret;
 }
@@ -349,7 +362,7 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 {
 	struct sync_outbox out = { NULL, 0, 0 };
 	struct run r = { ws, opts, res, NULL, NULL, NULL, NULL, NULL, NULL, err, NULL, &out,
-			 { NULL, 0, 0 } };
+			 SBUF_INIT, { NULL, 0, 0 } };
 	git_commit *base = NULL, *tip = NULL;
 	git_reference *ref = NULL;
 	bool fresh;
@@ -405,6 +418,7 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 	git_remote_free(r.remote);
 	sync_repo_close(r.repo);
 	free(r.refused);
+	sbuf_release(&r.server);
 	free(r.branch);
 	free(r.local);
 	free(r.tracking);
