@@ -65,11 +65,12 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "Commits every complete or void record changed since the last sync as\n"
 	  "communes/CODE/DEVICE/ID.yaml on the branch communes/CODE, fetches that branch\n"
-	  "and main, takes what other laptops of the commune sent when this one has\n"
-	  "nothing they lack, and pushes.  Records count as sent only once the district\n"
-	  "has them: an interrupted sync is finished by the next one.  Prints\n"
-	  "\"sent N new, M updated; received K\".\n"
-	  "  --remote URL   the district repository (a path or file:// URL), remembered\n"
+	  "and main, merges what other laptops of the commune sent (household by\n"
+	  "household, answer by answer) and pushes.  Records count as sent only once the\n"
+	  "district has them: an interrupted sync is finished by the next one.  Prints\n"
+	  "\"sent N new, M updated; received K\"; an answer changed two ways keeps this\n"
+	  "laptop's value, names the other, and makes the exit status 1.\n"
+	  "  --remote URL   the district repository (a path, file:// or git://), remembered\n"
 	  "                 for next time; default: the one remembered\n"
 	  "  --quiet        no progress and no summary\n" },
 	{ "district", cmd_district, "the district office's repository",
