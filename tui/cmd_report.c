@@ -83,14 +83,43 @@ static const char *verdict(const struct form_indicator *ind, const struct valida
 	return en ? "BELOW TARGET" : "CHƯA ĐẠT";
 }
 
-/* Pads s with spaces to `width` terminal columns (Vietnamese text is wider in bytes). */
+#define LABEL_MAX 44 /* columns: label and figures fit an 80-column screen */
+
+/*
+ * Prints s in exactly `width` terminal columns, cut with "…" when longer
+ * (Vietnamese text is wider in bytes than on screen).
+ */
 static void print_padded(const char *s, int width)
 {
 	int w = text_width(s);
 
-	fputs(s, stdout);
+	if (w > width) {
+		size_t n = text_fit(s, width - 1);
+
+		fwrite(s, 1, n, stdout);
+		fputs("…", stdout);
+		w = text_width(s) - text_width(s + n) + 1;
+	} else {
+		fputs(s, stdout);
+	}
 	for (; w < width; w++)
 		putchar(' ');
+}
+
+/* The widest label, so that the figures line up in one column. */
+static int label_width(const struct form *f, size_t lang)
+{
+	int w = 10;
+	size_t i;
+
+	for (i = 0; i < f->nindicators; i++) {
+		const char *label = form_text(f, &f->indicators[i].label, lang);
+		int lw = text_width(label ? label : f->indicators[i].name);
+
+		if (lw > w)
+			w = lw;
+	}
+	return w < LABEL_MAX ? w : LABEL_MAX;
 }
 
 static void csv_field(const char *s)
@@ -112,6 +141,7 @@ static void print_report(const struct workspace *ws, const struct validate_tally
 			 const long n[4], enum format fmt, size_t lang, bool en)
 {
 	const struct form *f = &ws->form;
+	int lw = label_width(f, lang);
 	size_t i;
 
 	if (fmt == FORMAT_CSV)
@@ -145,7 +175,7 @@ static void print_report(const struct workspace *ws, const struct validate_tally
 			printf("| %s | %ld | %ld | %s | %s | %s |\n", label, t->num, t->den, rate,
 			       target, verdict(ind, t, en));
 		} else {
-			print_padded(label, 52);
+			print_padded(label, lw);
 			printf(" %6ld %6ld %7s  %-8s %s\n", t->num, t->den, rate, target,
 			       verdict(ind, t, en));
 		}
