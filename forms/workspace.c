@@ -213,10 +213,118 @@ void workspace_close(struct workspace *ws)
 	*ws = (struct workspace)WORKSPACE_INIT;
 }
 
+/* The map that holds fld's answer, made if missing; NULL for a field inside a repeat. */
+static struct record_node *answer_map(struct record_node *data, const struct form_field *fld)
+{
+	const struct form_field *chain[FORM_MAX_DEPTH + 2];
+	struct record_node *map = data;
+	size_t n = 0;
+
+	for (; fld->parent; fld = fld->parent) {
+		if (fld->parent->type == FORM_REPEAT || n == FORM_MAX_DEPTH + 1)
+			return NULL;
+		chain[n++] = fld->parent;
+	}
+	while (n-- > 0) {
+		struct record_node *kid = record_node_get(map, chain[n]->name);
+
+		if (!kid) {
+			kid = record_node_new(RECORD_MAP, chain[n]->name, NULL);
+			record_node_add(map, kid);
+		}
+		if (kid->kind != RECORD_MAP)
+			return NULL;
+		map = kid;
+	}
+	return map;
+}
+
+/* Answers fld with value unless it has an answer; returns whether it did. */
+static bool prefill_one(struct record *r, const struct form_field *fld, const char *value)
+{
+	struct record_node *map = answer_map(r->data, fld);
+
+	if (!map || record_node_get(map, fld->name))
+		return false;
+	record_node_set(map, fld->name, value);
+	return true;
+}
+
+/* The index of column name in list, or -1. */
+static long column_of(const struct form_list *list, const char *name)
+{
+	size_t j;
+
+	for (j = 0; j < list->ncolumns; j++)
+		if (!strcmp(list->columns[j], name))
+			return (long)j;
+	return -1;
+}
+
+/*
+ * Whether list's value column is `col`: the choice whose value is v carries
+ * v in that column too (as every row of a TSV list does in its value column).
+ */
+static bool valued_by(const struct form_list *list, const char *col, const char *v)
+{
+	const struct form_choice *x = form_choice(list, v);
+	long j = column_of(list, col);
+
+	return x && j >= 0 && !strcmp(x->columns[j], v);
+}
+
+void workspace_prefill(const struct workspace *ws, struct record *r)
+{
+	const struct form *f = &ws->form;
+	const struct form_choice *home = NULL;
+	const struct form_list *home_list = NULL;
+	size_t i, j;
+
+	for (i = 0; i < f->nfields; i++) {
+		const struct form_field *fld = f->fields[i];
+
+		if (fld->type != FORM_SELECT_ONE || !fld->list || fld->repeat)
+			continue;
+		home = form_choice(fld->list, ws->commune);
+		if (home) {
+			home_list = fld->list;
+			prefill_one(r, fld, ws->commune);
+			break;
+		}
+	}
+	for (i = 0; home && i < f->nfields; i++) {
+		const struct form_field *fld = f->fields[i];
+
+		if (fld->type != FORM_SELECT_ONE || !fld->list || fld->repeat ||
+		    fld->list == home_list)
+			continue;
+		for (j = 0; j < home_list->ncolumns; j++) {
+			const char *v = home->columns[j];
+
+			if (*v && valued_by(fld->list, home_list->columns[j], v)) {
+				prefill_one(r, fld, v);
+				break;
+			}
+		}
+	}
+	for (i = 0; i < f->nfields; i++)
+		if (f->fields[i]->default_value && !f->fields[i]->repeat)
+			prefill_one(r, f->fields[i], f->fields[i]->default_value);
+}
+
 static void set_str(char **dst, const char *src)
 {
 	free(*dst);
 	*dst = src ? xstrdup(src) : NULL;
+}
+
+static bool stored(struct workspace *ws, const char *id)
+{
+	struct store_row row = { 0 };
+	bool found = store_get(ws->store, id, &row, NULL) == 0;
+
+	store_row_release(&row);
+	return found;
 }
 
 /* Checks what a record says about itself against this workspace. */
@@ -328,6 +436,8 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 		goto out;
 	if (!r->status)
 		r->status = xstrdup("complete");
+	if (!r->id || !stored(ws, r->id))
+		workspace_prefill(ws, r);
 	opts.draft = !strcmp(r->status, "draft") || !strcmp(r->status, "void");
 	ret = validate_record(&ws->form, r, &opts, err);
 	if (ret)

@@ -53,6 +53,17 @@ int workspace_open(const char *dir, struct workspace *ws, struct error *err);
 /* Frees what ws holds and closes its store; ws is WORKSPACE_INIT afterwards. */
 void workspace_close(struct workspace *ws);
 
+/*
+ * Gives a new record what it starts with: every literal `default` of a field
+ * outside repeats, and the workspace's place: a select_one whose list holds
+ * the workspace's commune code is set to it, and a select_one whose list
+ * holds that commune's value of one of its columns (its district_code,
+ * province_code...) to that value, so that a census form's province >
+ * district > commune cascade starts filled in.  Answers already given are
+ * kept.
+ */
+void workspace_prefill(const struct workspace *ws, struct record *r);
+
 enum workspace_saved {
 	WORKSPACE_NEW,       /* a record not seen before was stored */
 	WORKSPACE_UPDATED,   /* an existing record changed */
@@ -64,7 +75,8 @@ enum workspace_saved {
  * is draft or void) and stores it in one transaction.  A record without an
  * id gets the next CODE-DEVICE-NNNN, unless a stored record has exactly the
  * same answers, which is then reported unchanged (so adding a file twice
- * does not duplicate it).  meta.created is kept from the stored record;
+ * does not duplicate it).  A record not stored before is prefilled first
+ * (workspace_prefill).  meta.created is kept from the stored record;
  * meta.modified, enumerator and device are stamped only when something
  * changed.  On success r holds what was stored and *saved says what
  * happened.  Returns 0, ERR_DATA with every problem (nothing stored), or

@@ -481,6 +481,8 @@ int tui_edit_open(struct tui_app *app, const char *id)
 		ret = store_get(app->ws->store, id, &row, &err);
 		if (!ret)
 			ret = record_parse(row.body, strlen(row.body), id, &e->rec, &err);
+	} else {
+		workspace_prefill(app->ws, &e->rec);
 	}
 	if (ret) {
 		tui_message(app, "%s", err.n ? err.items[0].msg : id);
