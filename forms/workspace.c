@@ -442,7 +442,11 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 	ret = validate_record(&ws->form, r, &opts, err);
 	if (ret)
 		goto out;
-	if (!r->id) {
+	/*
+	 * Only finished records are recognised by their answers: two drafts
+	 * started at two doors may well hold the same few answers so far.
+	 */
+	if (!r->id && !opts.draft) {
 		ret = store_find_same(ws->store, r, &same_id, err);
 		if (ret)
 			goto out;

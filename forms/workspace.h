@@ -73,9 +73,9 @@ enum workspace_saved {
 /*
  * Validates r against the workspace's form (completely unless its status
  * is draft or void) and stores it in one transaction.  A record without an
- * id gets the next CODE-DEVICE-NNNN, unless a stored record has exactly the
- * same answers, which is then reported unchanged (so adding a file twice
- * does not duplicate it).  A record not stored before is prefilled first
+ * id gets the next CODE-DEVICE-NNNN, unless it is finished (not a draft)
+ * and a stored record has exactly the same answers, which is then reported
+ * unchanged (so adding a file twice does not duplicate it).  A record not stored before is prefilled first
  * (workspace_prefill).  meta.created is kept from the stored record;
  * meta.modified, enumerator and device are stamped only when something
  * changed.  On success r holds what was stored and *saved says what

@@ -118,6 +118,13 @@ expect_success 'an unknown field is refused where it stands' '
 	contains err "vilage"
 '
 
+expect_success 'two drafts with the same first answers stay two households' '
+	printf "status: draft\ndata:\n  household:\n    village: Bản Mới\n" >d1.yaml &&
+	dieutra add d1.yaml >a &&
+	dieutra add d1.yaml >b &&
+	test "$(cat a)" != "$(cat b)"
+'
+
 expect_success 'a draft may leave required answers out' '
 	dieutra add "$recs/03-draft.yaml" >id &&
 	dieutra list --status draft >drafts &&
