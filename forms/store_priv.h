@@ -43,6 +43,11 @@ int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Column i as a new string the caller frees, or NULL. */
 char *store_column_dup(sqlite3_stmt *st, int i);
 /*
+ * Points row at the current result of a statement selecting id, status,
+ * title, created, modified, body (in that order); valid until the next step.
+ */
+void store_row_view(sqlite3_stmt *st, struct store_row *row, bool with_body);
+/*
  * Runs prepared statement q with key bound to ?1; *value is a copy of the
  * first column of its row (caller frees), NULL when there is no row.  `what`
  * names the operation in an error message.

@@ -339,13 +339,7 @@ int store_list(struct store *s, const struct store_query *q,
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		/* Valid until the next step, which is all fn may rely on (store.h). */
-		row.id = (char *)sqlite3_column_text(st, 0);
-		row.status = (char *)sqlite3_column_text(st, 1);
-		row.title = (char *)sqlite3_column_text(st, 2);
-		row.created = (char *)sqlite3_column_text(st, 3);
-		row.modified = (char *)sqlite3_column_text(st, 4);
-		if (q->with_body)
-			row.body = (char *)sqlite3_column_text(st, 5);
+		store_row_view(st, &row, q->with_body);
 		ret = fn(data, &row);
 		if (ret)
 			goto out;
@@ -383,4 +377,14 @@ int store_count(struct store *s, long n[4], struct error *err)
 out:
 	store_stmt_done(st);
 	return ret;
+}
+
+void store_row_view(sqlite3_stmt *st, struct store_row *row, bool with_body)
+{
+	row->id = (char *)sqlite3_column_text(st, 0);
+	row->status = (char *)sqlite3_column_text(st, 1);
+	row->title = (char *)sqlite3_column_text(st, 2);
+	row->created = (char *)sqlite3_column_text(st, 3);
+	row->modified = (char *)sqlite3_column_text(st, 4);
+	row->body = with_body ? (char *)sqlite3_column_text(st, 5) : NULL;
 }

@@ -28,12 +28,7 @@ int store_list_unsynced(struct store *s,
 		goto out;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row.id = (char *)sqlite3_column_text(st, 0);
-		row.status = (char *)sqlite3_column_text(st, 1);
-		row.title = (char *)sqlite3_column_text(st, 2);
-		row.created = (char *)sqlite3_column_text(st, 3);
-		row.modified = (char *)sqlite3_column_text(st, 4);
-		row.body = (char *)sqlite3_column_text(st, 5);
+		store_row_view(st, &row, true);
 		ret = fn(data, &row, (long long)sqlite3_column_int64(st, 6));
 		if (ret)
 			goto out;
