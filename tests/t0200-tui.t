@@ -201,7 +201,7 @@ expect_success 'a closed terminal keeps the field being typed, and the app ends'
 	pid=$(tm display -p "#{pane_pid}") &&
 	tm kill-server &&
 	n=0 && while kill -0 "$pid" 2>/dev/null; do
-		n=$((n + 1)) && test $n -lt 200 && sleep 0.05
+		n=$((n + 1)) && test $n -lt 600 && sleep 0.05
 	done &&
 	dieutra -C ws show 04630-A-0005 >draft &&
 	contains draft "head_name: Lò Văn Tam"
