@@ -3,8 +3,13 @@
  * commit what changed, fetch, fast-forward, push, then mark sent and store
  * what came in.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "record.h"
 #include "store.h"
@@ -357,6 +362,68 @@ static int report_conflicts(struct run *r)
 	return ERR_CONFLICT;
 }
 
+static int remove_stale_lock(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	size_t n = strlen(path);
+
+	(void)sb;
+	(void)ftw;
+	if (type == FTW_F && n > 5 && !strcmp(path + n - 5, ".lock"))
+		unlink(path);
+	return 0;
+}
+
+/* Removes git's lock files, only where git puts them: the objects are many and never locked. */
+static void remove_stale_locks(const char *repo)
+{
+	static const char *const top[] = { "packed-refs.lock", "HEAD.lock", "config.lock" };
+	char *refs = xasprintf("%s/refs", repo);
+	size_t i;
+
+	nftw(refs, remove_stale_lock, 16, FTW_PHYS);
+	for (i = 0; i < sizeof(top) / sizeof(top[0]); i++) {
+		char *p = xasprintf("%s/%s", repo, top[i]);
+
+		unlink(p);
+		free(p);
+	}
+	free(refs);
+}
+
+/*
+ * Takes the workspace's sync lock into *fd, so that two syncs of one
+ * workspace never run at once.  Holding it, any git lock file left in the
+ * repository (a ref's .lock, packed-refs.lock) can only come from a sync
+ * that was killed half-way, and is removed: git would otherwise refuse every
+ * later update of that ref.
+ */
+static int lock_workspace(const char *dir, int *fd, struct error *err)
+{
+	char *repo = xasprintf("%s/%s", dir, SYNC_REPO_DIR);
+	/* Not named *.lock: those are git's, and removed below. */
+	char *path = xasprintf("%s/dieutra-sync-lock", repo);
+	int ret = 0;
+
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (*fd < 0) {
+		ret = error_at(err, ERR_ENV, path, 0, 0, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		ret = error_at(err, ERR_ENV, dir, 0, 0, errno == EWOULDBLOCK ?
+			       "another sync of this workspace is running: let it finish" :
+			       "cannot lock the workspace: %s", strerror(errno));
+		close(*fd);
+		*fd = -1;
+		goto out;
+	}
+	remove_stale_locks(repo);
+out:
+	free(path);
+	free(repo);
+	return ret;
+}
+
 int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_result *res,
 	     struct error *err)
 {
@@ -366,9 +433,12 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 	git_commit *base = NULL, *tip = NULL;
 	git_reference *ref = NULL;
 	bool fresh;
-	int ret;
+	int ret, lock;
 
 	memset(res, 0, sizeof(*res));
+	ret = lock_workspace(ws->dir, &lock, err);
+	if (ret)
+		return ret;
 	r.branch = xasprintf("communes/%s", ws->commune);
 	r.local = xasprintf("refs/heads/%s", r.branch);
 	r.tracking = xasprintf(SYNC_TRACKING "%s", r.branch);
@@ -423,5 +493,6 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 	free(r.local);
 	free(r.tracking);
 	free(r.prefix);
+	close(lock);
 	return ret;
 }
