@@ -37,7 +37,7 @@ expect_success() {
 	else
 		test_failed=$((test_failed + 1))
 		echo "not ok $test_count - $1"
-		sed 's/^/#   /' "$TEST_DIR/.out"
+		sed 's/^/#   /' "$TEST_DIR/.out" >&2
 	fi
 }
 

@@ -196,7 +196,8 @@ expect_success 'kill -9 in the middle of a form keeps every answer already left'
 
 expect_success 'a closed terminal keeps the field being typed, and the app ends' '
 	app && see "04630-A-0005" &&
-	keys / && typed "ban na" && see "04630-A-0005" && keys Enter Enter &&
+	keys / && typed "ban na" && see "04630-A-0005" && gone "04630-A-0001" &&
+	keys Enter Enter &&
 	see "Bản Na" && keys Down && typed "Lof Vawn Tam" && see "Lò Văn Tam" &&
 	pid=$(tm display -p "#{pane_pid}") &&
 	tm kill-server &&
