@@ -93,7 +93,7 @@ unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do $$t; done
 
 # The shell tests find the binary and the sources through these variables.
-# Tests that sync add tests/lsan.supp (libgit2's one known leak) themselves.
+# Tests that run libgit2 add its one known leak's suppression (uses_libgit2).
 TEST_ENV = DIEUTRA="$(CURDIR)/$(BUILD)/dieutra" SRC="$(CURDIR)" \
 	   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	   LSAN_OPTIONS=print_suppressions=0

@@ -3,11 +3,7 @@
 # repository and a synced commune workspace, built by the real commands.
 . "$SRC/tests/lib.sh"
 
-# Under SAN=1: the one known libgit2 leak (tests/lsan.supp); reaching its
-# frame needs the slow unwinder, since libgit2 has no frame pointers.
-LSAN_OPTIONS="suppressions=$SRC/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
-export LSAN_OPTIONS ASAN_OPTIONS
+uses_libgit2
 
 expect_success 'the demo builds a district and a synced workspace' '
 	sh "$SRC/tests/demo.sh" "$DIEUTRA" "$TEST_DIR/demo" </dev/null >out 2>err &&

@@ -3,11 +3,7 @@
 # file://, checked with the git CLI on the real repositories.
 . "$SRC/tests/lib.sh"
 
-# Under SAN=1: the one known libgit2 leak (tests/lsan.supp); reaching its
-# frame needs the slow unwinder, since libgit2 has no frame pointers.
-LSAN_OPTIONS="suppressions=$SRC/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
-export LSAN_OPTIONS ASAN_OPTIONS
+uses_libgit2
 
 form=$SRC/schemas/child-census.yaml
 census=$SRC/tests/census

@@ -3,10 +3,7 @@
 # record and answer by answer; an answer changed two ways keeps both.
 . "$SRC/tests/lib.sh"
 
-# Under SAN=1: the one known libgit2 leak (see t0300-sync.t).
-LSAN_OPTIONS="suppressions=$SRC/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
-export LSAN_OPTIONS ASAN_OPTIONS
+uses_libgit2
 
 census=$SRC/tests/census
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null

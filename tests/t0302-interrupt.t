@@ -3,10 +3,7 @@
 # sync: no record lost, none duplicated, the repositories consistent.
 . "$SRC/tests/lib.sh"
 
-# Under SAN=1: the one known libgit2 leak (see t0300-sync.t).
-LSAN_OPTIONS="suppressions=$SRC/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
-export LSAN_OPTIONS ASAN_OPTIONS
+uses_libgit2
 
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
 dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" --device A \

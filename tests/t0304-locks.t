@@ -3,9 +3,7 @@
 # sync clears it.  Two syncs of one workspace never run at once.
 . "$SRC/tests/lib.sh"
 
-LSAN_OPTIONS="suppressions=$SRC/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
-export LSAN_OPTIONS ASAN_OPTIONS
+uses_libgit2
 
 dieutra district init --schema "$SRC/tests/forms/demo/household.yaml" district.git >/dev/null
 dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" --device A \

@@ -85,6 +85,38 @@ int tui_toggle_input(struct tui_app *app, int key)
 	return TUI_REDRAW;
 }
 
+int tui_type_key(struct tui_line *l, int key, bool *changed)
+{
+	*changed = false;
+	switch (key) {
+	case TUI_FKEY(KEY_BACKSPACE):
+	case 127:
+	case 8:
+		*changed = tui_line_backspace(l);
+		break;
+	case TUI_FKEY(KEY_DC):
+		*changed = tui_line_delete(l);
+		break;
+	case TUI_FKEY(KEY_LEFT):
+		tui_line_left(l);
+		break;
+	case TUI_FKEY(KEY_RIGHT):
+		tui_line_right(l);
+		break;
+	case TUI_FKEY(KEY_HOME):
+		tui_line_home(l);
+		break;
+	case TUI_FKEY(KEY_END):
+		tui_line_end(l);
+		break;
+	default:
+		if (key >= TUI_FKEY(0) || key < ' ')
+			return TUI_PASS;
+		*changed = !tui_line_insert(l, (uint32_t)key);
+	}
+	return TUI_REDRAW;
+}
+
 int tui_show_help(struct tui_app *app, int key)
 {
 	(void)key;

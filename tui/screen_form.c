@@ -453,39 +453,12 @@ static bool typing(struct tui_app *app)
 /* Keys typed into the current field's line editor. */
 static int type_field(struct tui_app *app, int key)
 {
-	struct tui_edit *e = &app->edit;
-	struct tui_line *l = &e->line;
 	bool changed;
+	int ret = tui_type_key(&app->edit.line, key, &changed);
 
-	switch (key) {
-	case TUI_FKEY(KEY_BACKSPACE):
-	case 127:
-	case 8:
-		changed = tui_line_backspace(l);
-		break;
-	case TUI_FKEY(KEY_DC):
-		changed = tui_line_delete(l);
-		break;
-	case TUI_FKEY(KEY_LEFT):
-		tui_line_left(l);
-		return TUI_REDRAW;
-	case TUI_FKEY(KEY_RIGHT):
-		tui_line_right(l);
-		return TUI_REDRAW;
-	case TUI_FKEY(KEY_HOME):
-		tui_line_home(l);
-		return TUI_REDRAW;
-	case TUI_FKEY(KEY_END):
-		tui_line_end(l);
-		return TUI_REDRAW;
-	default:
-		if (key >= TUI_FKEY(0) || key < ' ')
-			return TUI_PASS;
-		changed = !tui_line_insert(l, (uint32_t)key);
-	}
 	if (changed)
-		e->line_dirty = true;
-	return TUI_REDRAW;
+		app->edit.line_dirty = true;
+	return ret;
 }
 
 static const struct tui_key form_keys[] = {

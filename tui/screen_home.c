@@ -322,6 +322,8 @@ static bool typing(struct tui_app *app)
 static int type_search(struct tui_app *app, int key)
 {
 	struct tui_line *l = &app->home.search;
+	bool changed = false;
+	int ret = TUI_REDRAW;
 
 	switch (key) {
 	case 27:
@@ -330,29 +332,18 @@ static int type_search(struct tui_app *app, int key)
 	case TUI_FKEY(KEY_ENTER):
 		app->home.searching = false;
 		if (key == 27)
+			changed = tui_line_length(l) > 0;
+		if (changed)
 			tui_line_clear(l);
 		break;
-	case TUI_FKEY(KEY_BACKSPACE):
-	case 127:
-	case 8:
-		tui_line_backspace(l);
-		break;
-	case TUI_FKEY(KEY_DC):
-		tui_line_delete(l);
-		break;
-	case TUI_FKEY(KEY_LEFT):
-		tui_line_left(l);
-		return TUI_REDRAW;
-	case TUI_FKEY(KEY_RIGHT):
-		tui_line_right(l);
-		return TUI_REDRAW;
 	default:
-		if (key >= TUI_FKEY(0) || key < ' ' || tui_line_insert(l, (uint32_t)key))
-			return TUI_PASS;
+		ret = tui_type_key(l, key, &changed);
 	}
-	app->home.cur = 0;
-	tui_home_load(app);
-	return TUI_REDRAW;
+	if (changed) {
+		app->home.cur = 0;
+		tui_home_load(app);
+	}
+	return ret;
 }
 
 static const struct tui_key home_keys[] = {

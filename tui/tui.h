@@ -171,6 +171,13 @@ int tui_toggle_lang(struct tui_app *app, int key);
 int tui_toggle_input(struct tui_app *app, int key);
 /* Shows the keys of the current screen. */
 int tui_show_help(struct tui_app *app, int key);
+/*
+ * Applies an editing key (a character, Backspace, Delete, arrows, Home, End)
+ * to l: TUI_REDRAW, with *changed telling whether the text changed (an
+ * insert past the length limit changes nothing), or TUI_PASS when key is not
+ * an editing key and the screen's table should have it.
+ */
+int tui_type_key(struct tui_line *l, int key, bool *changed);
 
 /* Drawing helpers: text cut to width columns at (y, x), padded with spaces to width. */
 void tui_put(int y, int x, const char *s, int width);
