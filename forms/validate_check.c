@@ -195,10 +195,16 @@ static void truncate_path(struct sbuf *path, size_t len)
 static void check_map(struct validate_state *st, const struct form_field *c,
 		      struct record_node *map, struct sbuf *path, bool is_item);
 
-/* Gives every item without an `_id` a new one, unique in the list. */
+/*
+ * Gives every item without an `_id` a new one, unique in the list. A new id
+ * is a letter, a digit, then two of either (`k3f9`): it can never read as a
+ * YAML number or keyword (`0318`, `true`), so record files never quote it.
+ */
 static void assign_ids(struct record_node *list, struct idset *ids)
 {
 	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	static const unsigned span[NEW_ID_LEN] = { 26, 10, 36, 36 };
+	static const unsigned from[NEW_ID_LEN] = { 0, 26, 0, 0 };
 	char id[NEW_ID_LEN + 1];
 	struct record_node *item;
 	const char **slot;
@@ -212,7 +218,7 @@ static void assign_ids(struct record_node *list, struct idset *ids)
 			die("libsodium cannot be initialised");
 		do {
 			for (k = 0; k < NEW_ID_LEN; k++)
-				id[k] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+				id[k] = alphabet[from[k] + randombytes_uniform(span[k])];
 			id[NEW_ID_LEN] = '\0';
 			slot = idset_slot(ids, id);
 		} while (*slot);
