@@ -23,6 +23,11 @@ static bool matches(const char *s, const char *pattern)
 	return ok;
 }
 
+static bool valid_person(const char *who)
+{
+	return who && matches(who, "^[^<>]*[^<> ] <[^<>@ ]+@[^<> ]+>$");
+}
+
 int workspace_check_identity(const struct workspace_identity *id, struct error *err)
 {
 	int ret = 0;
@@ -31,7 +36,7 @@ int workspace_check_identity(const struct workspace_identity *id, struct error *
 		ret = error_add(err, ERR_USAGE,
 				"--commune: '%s' is not a commune code: give its 5-digit GSO code, e.g. 04630",
 				id->commune ? id->commune : "");
-	if (!id->enumerator || !matches(id->enumerator, "^[^<>]*[^<> ] <[^<>@ ]+@[^<> ]+>$"))
+	if (!valid_person(id->enumerator))
 		ret = error_add(err, ERR_USAGE,
 				"--enumerator: '%s' should read \"Full Name <email>\", e.g. \"Lò Thị Hoa <hoa@example.vn>\"",
 				id->enumerator ? id->enumerator : "");
@@ -117,47 +122,87 @@ static int copy_schema(const struct form *f, const char *schema_path, const char
 	return ret;
 }
 
-int workspace_create(const char *dir, const struct workspace_identity *id,
-		     const char *schema_path, struct error *err)
+bool workspace_is_district(const struct workspace *ws)
+{
+	return ws->role && !strcmp(ws->role, WORKSPACE_DISTRICT);
+}
+
+/*
+ * The directory, the schema and a new store, whose config the caller
+ * fills (*st, closed by the caller).
+ */
+static int create_store(const char *dir, const char *schema_path, struct store **st,
+			char **form_rel, struct error *err)
 {
 	struct form f = FORM_INIT;
-	struct store *st = NULL;
 	char *db = path_join(dir, STORE_FILE);
-	char *form_rel = NULL;
 	struct stat sb;
 	int ret;
 
-	ret = workspace_check_identity(id, err);
-	if (ret)
-		goto out;
+	*st = NULL;
 	if (stat(db, &sb) == 0) {
 		ret = error_at(err, ERR_USAGE, dir, 0, 0,
 			       "already a dieutra workspace (it has %s)", STORE_FILE);
 		goto out;
 	}
 	ret = form_load(schema_path, &f, err);
-	if (ret)
-		goto out;
-	ret = make_dirs(dir, err);
-	if (ret)
-		goto out;
-	ret = copy_schema(&f, schema_path, dir, &form_rel, err);
-	if (ret)
-		goto out;
-	ret = store_open(db, true, &st, err);
-	if (ret)
-		goto out;
-	if ((ret = store_config_set(st, "commune", id->commune, err)) ||
-	    (ret = store_config_set(st, "enumerator", id->enumerator, err)) ||
-	    (ret = store_config_set(st, "device", id->device, err)) ||
-	    (ret = store_config_set(st, "form", form_rel, err)))
-		goto out;
+	if (!ret)
+		ret = make_dirs(dir, err);
+	if (!ret)
+		ret = copy_schema(&f, schema_path, dir, form_rel, err);
+	if (!ret)
+		ret = store_open(db, true, st, err);
+	if (!ret)
+		ret = store_config_set(*st, "form", *form_rel, err);
 out:
+	form_release(&f);
+	free(db);
+	return ret;
+}
+
+int workspace_create(const char *dir, const struct workspace_identity *id,
+		     const char *schema_path, struct error *err)
+{
+	struct store *st = NULL;
+	char *form_rel = NULL;
+	int ret;
+
+	ret = workspace_check_identity(id, err);
+	if (!ret)
+		ret = create_store(dir, schema_path, &st, &form_rel, err);
+	if (!ret)
+		ret = store_config_set(st, "commune", id->commune, err);
+	if (!ret)
+		ret = store_config_set(st, "enumerator", id->enumerator, err);
+	if (!ret)
+		ret = store_config_set(st, "device", id->device, err);
 	if (st)
 		store_close(st);
-	form_release(&f);
 	free(form_rel);
-	free(db);
+	return ret;
+}
+
+int workspace_create_district(const char *dir, const char *enumerator,
+			      const char *schema_path, struct error *err)
+{
+	struct store *st = NULL;
+	char *form_rel = NULL;
+	int ret = 0;
+
+	if (!valid_person(enumerator))
+		ret = error_add(err, ERR_USAGE,
+				"--enumerator: '%s' should read \"Full Name <email>\", e.g. \"Đặng Văn Bình <binh@example.vn>\"",
+				enumerator ? enumerator : "");
+	if (!ret)
+		ret = create_store(dir, schema_path, &st, &form_rel, err);
+	if (!ret)
+		ret = store_config_set(st, "enumerator", enumerator, err);
+	/* Last, so that only a complete store reads as a district workspace. */
+	if (!ret)
+		ret = store_config_set(st, "role", WORKSPACE_DISTRICT, err);
+	if (st)
+		store_close(st);
+	free(form_rel);
 	return ret;
 }
 
@@ -179,12 +224,27 @@ int workspace_open(const char *dir, struct workspace *ws, struct error *err)
 	error_move(err, &open_err);
 	if (ret)
 		goto out;
-	if ((ret = store_config_get(ws->store, "commune", &ws->commune, err)) ||
+	if ((ret = store_config_get(ws->store, "role", &ws->role, err)) ||
+	    (ret = store_config_get(ws->store, "commune", &ws->commune, err)) ||
 	    (ret = store_config_get(ws->store, "enumerator", &ws->enumerator, err)) ||
 	    (ret = store_config_get(ws->store, "device", &ws->device, err)) ||
 	    (ret = store_config_get(ws->store, "form", &form_rel, err)))
 		goto out;
-	if (!ws->commune || !ws->enumerator || !ws->device || !form_rel) {
+	if (!ws->role)
+		ws->role = xstrdup(WORKSPACE_COMMUNE);
+	if (!strcmp(ws->role, WORKSPACE_DISTRICT) && (!ws->enumerator || !form_rel)) {
+		ret = error_at(err, ERR_ENV, db, 0, 0,
+			       "the district workspace's settings are incomplete: make it again with `dieutra district clone`");
+		goto out;
+	}
+	if (strcmp(ws->role, WORKSPACE_DISTRICT) && strcmp(ws->role, WORKSPACE_COMMUNE)) {
+		ret = error_at(err, ERR_ENV, db, 0, 0,
+			       "the workspace's role '%s' is unknown: is this dieutra too old for it?",
+			       ws->role);
+		goto out;
+	}
+	if (!strcmp(ws->role, WORKSPACE_COMMUNE) &&
+	    (!ws->commune || !ws->enumerator || !ws->device || !form_rel)) {
 		ret = error_at(err, ERR_ENV, db, 0, 0,
 			       "the workspace settings are incomplete: create the workspace again with `dieutra init`");
 		goto out;
@@ -210,6 +270,7 @@ void workspace_close(struct workspace *ws)
 	free(ws->commune);
 	free(ws->enumerator);
 	free(ws->device);
+	free(ws->role);
 	*ws = (struct workspace)WORKSPACE_INIT;
 }
 
@@ -431,6 +492,11 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 	bool found = false, same = false;
 	int ret;
 
+	if (workspace_is_district(ws)) {
+		ret = error_at(err, ERR_USAGE, ws->dir, 0, 0,
+			       "a district workspace only reads records: they are entered in the communes' workspaces (`dieutra review` sends one back)");
+		goto out;
+	}
 	ret = check_header(ws, r, err);
 	if (ret)
 		goto out;

@@ -4,6 +4,11 @@
  * and the full-screen app both enter answers through workspace_save(), so
  * that a record is validated and stamped the same way whichever way it came.
  *
+ * A district workspace (`dieutra district clone`) has the same layout but
+ * the role "district": its store holds every record of the district's main,
+ * for reading (list, show, report); it has no commune or device, and its
+ * enumerator is the district officer.
+ *
  * Layout of a workspace directory:
  *   dieutra.db        the store (forms/store.h)
  *   schema/           the form and its choice-list files, copied at init
@@ -19,15 +24,23 @@ struct store;
 
 #define WORKSPACE_SCHEMA_DIR "schema"
 
+/* The store's config key `role`: absent or "commune" for a commune workspace. */
+#define WORKSPACE_COMMUNE "commune"
+#define WORKSPACE_DISTRICT "district"
+
 struct workspace {
 	char *dir;
 	struct store *store;
 	struct form form;
-	char *commune;    /* 5-digit GSO code, e.g. 04630 */
-	char *enumerator; /* "Name <email>" */
-	char *device;     /* short id of this laptop, e.g. A */
+	char *commune;    /* 5-digit GSO code, e.g. 04630; NULL in a district workspace */
+	char *enumerator; /* "Name <email>"; in a district workspace the officer */
+	char *device;     /* short id of this laptop, e.g. A; NULL in a district workspace */
+	char *role;       /* WORKSPACE_COMMUNE or WORKSPACE_DISTRICT, never NULL once open */
 };
-#define WORKSPACE_INIT { NULL, NULL, FORM_INIT, NULL, NULL, NULL }
+#define WORKSPACE_INIT { NULL, NULL, FORM_INIT, NULL, NULL, NULL, NULL }
+
+/* True for a district workspace. */
+bool workspace_is_district(const struct workspace *ws);
 
 struct workspace_identity {
 	const char *commune, *enumerator, *device;
@@ -48,7 +61,21 @@ int workspace_check_identity(const struct workspace_identity *id, struct error *
 int workspace_create(const char *dir, const struct workspace_identity *id,
 		     const char *schema_path, struct error *err);
 
-/* Opens the workspace in dir.  Returns 0, ERR_NOTFOUND (not a workspace) or ERR_ENV. */
+/*
+ * Creates a district workspace in dir (made if missing; refused when it
+ * already holds a store): the form at schema_path, checked first, copied
+ * with its choice files into dir/schema/, and a store whose config has
+ * role "district", the form and enumerator (the officer, "Name <email>").
+ * Returns 0, ERR_DATA (a bad form), ERR_USAGE (a bad enumerator, or already
+ * a workspace) or ERR_ENV.
+ */
+int workspace_create_district(const char *dir, const char *enumerator,
+			      const char *schema_path, struct error *err);
+
+/*
+ * Opens the workspace in dir, commune or district.  Returns 0, ERR_NOTFOUND
+ * (not a workspace) or ERR_ENV.
+ */
 int workspace_open(const char *dir, struct workspace *ws, struct error *err);
 /* Frees what ws holds and closes its store; ws is WORKSPACE_INIT afterwards. */
 void workspace_close(struct workspace *ws);
@@ -79,7 +106,8 @@ enum workspace_saved {
  * (workspace_prefill).  meta.created is kept from the stored record;
  * meta.modified, enumerator and device are stamped only when something
  * changed.  On success r holds what was stored and *saved says what
- * happened.  Returns 0, ERR_DATA with every problem (nothing stored), or
+ * happened.  Returns 0, ERR_DATA with every problem (nothing stored),
+ * ERR_USAGE in a district workspace (records are entered in communes), or
  * ERR_ENV.
  */
 int workspace_save(struct workspace *ws, struct record *r, const char *lang,

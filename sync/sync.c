@@ -391,13 +391,12 @@ static void remove_stale_locks(const char *repo)
 }
 
 /*
- * Takes the workspace's sync lock into *fd, so that two syncs of one
- * workspace never run at once.  Holding it, any git lock file left in the
- * repository (a ref's .lock, packed-refs.lock) can only come from a sync
- * that was killed half-way, and is removed: git would otherwise refuse every
- * later update of that ref.
+ * Holding the lock, any git lock file left in the repository (a ref's
+ * .lock, packed-refs.lock) can only come from a sync that was killed
+ * half-way, and is removed: git would otherwise refuse every later update
+ * of that ref.
  */
-static int lock_workspace(const char *dir, int *fd, struct error *err)
+int sync_lock_workspace(const char *dir, int *fd, struct error *err)
 {
 	char *repo = xasprintf("%s/%s", dir, SYNC_REPO_DIR);
 	/* Not named *.lock: those are git's, and removed below. */
@@ -436,7 +435,11 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 	int ret, lock;
 
 	memset(res, 0, sizeof(*res));
-	ret = lock_workspace(ws->dir, &lock, err);
+	if (workspace_is_district(ws))
+		return error_at(err, ERR_USAGE, ws->dir, 0, 0,
+				"a district workspace does not sync: `dieutra district pull` "
+				"fetches the communes, `dieutra district merge` merges them");
+	ret = sync_lock_workspace(ws->dir, &lock, err);
 	if (ret)
 		return ret;
 	r.branch = xasprintf("communes/%s", ws->commune);

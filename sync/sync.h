@@ -99,10 +99,47 @@ struct sync_result {
  * interrupted sync leaves its commits in DIR/repo.git; the next sync
  * pushes them.  Fills *res.  Returns 0; ERR_CONFLICT once everything was
  * sent when answers were changed two ways (one message each, with both
- * values); ERR_USAGE (no remote known); ERR_DATA (the push was refused);
+ * values); ERR_USAGE (no remote known, a district workspace); ERR_DATA (the push was refused);
  * or ERR_ENV (I/O, network, missing repository).
  */
 int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_result *res,
 	     struct error *err);
+
+/*
+ * The district workspace (`dieutra district clone`): DIR/repo.git is a bare
+ * clone of the district repository (remote "district", fetching main and
+ * communes/CODE branch), DIR/schema/ holds main's schema/ and DIR/dieutra.db is a
+ * store with role "district" holding every record of main.  Its local
+ * branch main is the district's main as last fetched, plus any district
+ * merge not yet pushed; the store's config key "main" names the commit
+ * whose records the store holds.
+ */
+#define SYNC_COMMUNES "communes"   /* the communes' branches and folders */
+
+/*
+ * The person in git's config (user.name, user.email) as "Name <email>", a
+ * new string the caller frees, or NULL when either is unset.
+ */
+char *sync_git_person(void);
+
+/*
+ * Makes the district workspace dir (missing or empty) from the district
+ * repository at url, for the officer ("Name <email>"): fetches, takes the
+ * form from main, and loads main's records into the store.  Returns 0,
+ * ERR_USAGE (dir in use, bad officer), ERR_DATA (url is not a district
+ * repository) or ERR_ENV.
+ */
+int sync_district_clone(const char *url, const char *dir, const char *officer,
+			struct error *err);
+
+/*
+ * In a district workspace: fetches main and every communes/CODE branch,
+ * fast-forwards the local main to the district's (a local main ahead of it,
+ * holding merges not yet pushed, is kept) and loads the records that changed
+ * into the store.  *loaded counts them (may be NULL).  Returns 0,
+ * ERR_CONFLICT (the district's main and the local one both moved), ERR_USAGE
+ * (not a district workspace) or ERR_ENV.
+ */
+int sync_district_pull(struct workspace *ws, size_t *loaded, struct error *err);
 
 #endif

@@ -1,8 +1,10 @@
 /*
- * cmd_district.c - commands of the district office: district init.
+ * cmd_district.c - commands of the district office: district init, clone
+ * and pull.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -35,11 +37,64 @@ static int district_init(int argc, char **argv, struct cli *cli)
 	return 0;
 }
 
+static int district_clone(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "enumerator", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *officer = NULL;
+	char *from_git = NULL;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c != 'e')
+			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+		officer = optarg;
+	}
+	if (optind + 2 != argc)
+		return cli_usage_error(cli, "give the district repository and a new directory, "
+				       "e.g. district clone /srv/district.git tu-le-district");
+	if (!officer)
+		officer = from_git = sync_git_person();
+	if (!officer)
+		return cli_usage_error(cli, "--enumerator \"NAME <EMAIL>\" is required (the district "
+				       "officer), unless git config has user.name and user.email");
+	ret = sync_district_clone(argv[optind], argv[optind + 1], officer, &cli->err);
+	if (!ret)
+		printf("Cloned the district repository %s into %s (officer %s).\n",
+		       argv[optind], argv[optind + 1], officer);
+	free(from_git);
+	return ret;
+}
+
+static int district_pull(int argc, char **argv, struct cli *cli)
+{
+	size_t loaded = 0;
+	int ret;
+
+	if (argc > 1)
+		return cli_usage_error(cli, "pull takes no arguments, got '%s'", argv[1]);
+	ret = cli_workspace(cli);
+	if (!ret)
+		ret = sync_district_pull(&cli->ws, &loaded, &cli->err);
+	if (!ret)
+		printf("%zu record%s updated from the district's main\n", loaded,
+		       loaded == 1 ? "" : "s");
+	return ret;
+}
+
 int cmd_district(int argc, char **argv, struct cli *cli)
 {
 	if (argc < 2)
-		return cli_usage_error(cli, "name a district command: init");
+		return cli_usage_error(cli, "name a district command: init, clone, pull");
 	if (!strcmp(argv[1], "init"))
 		return district_init(argc - 1, argv + 1, cli);
-	return cli_usage_error(cli, "'%s' is not a district command; try init", argv[1]);
+	if (!strcmp(argv[1], "clone"))
+		return district_clone(argc - 1, argv + 1, cli);
+	if (!strcmp(argv[1], "pull"))
+		return district_pull(argc - 1, argv + 1, cli);
+	return cli_usage_error(cli, "'%s' is not a district command; try init, clone or pull",
+			       argv[1]);
 }

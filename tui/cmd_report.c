@@ -142,18 +142,21 @@ static void print_report(const struct workspace *ws, const struct validate_tally
 {
 	const struct form *f = &ws->form;
 	int lw = label_width(f, lang);
+	/* A district workspace reports on every commune of main together. */
+	const char *kind = ws->commune ? (en ? "Commune" : "Xã") : (en ? "District" : "Huyện");
+	const char *place = ws->commune ? ws->commune : WORKSPACE_DISTRICT;
 	size_t i;
 
 	if (fmt == FORMAT_CSV)
 		puts("commune,indicator,label,numerator,denominator,rate,target,verdict");
 	else if (fmt == FORMAT_MD)
 		printf("## %s %s\n\n| %s | %s | %s | %s | %s | |\n|---|---:|---:|---:|---|---|\n",
-		       en ? "Commune" : "Xã", ws->commune, en ? "indicator" : "chỉ tiêu",
+		       kind, place, en ? "indicator" : "chỉ tiêu",
 		       en ? "numerator" : "tử số", en ? "denominator" : "mẫu số",
 		       en ? "rate" : "tỷ lệ", en ? "target" : "mục tiêu");
 	else
 		printf("%s %s: %ld %s, %ld %s, %ld %s, %ld %s\n\n",
-		       en ? "Commune" : "Xã", ws->commune, n[1],
+		       kind, place, n[1],
 		       en ? "complete" : "hoàn thành", n[0], en ? "draft" : "nháp", n[3],
 		       en ? "rejected" : "bị trả lại", n[2], en ? "void" : "đã hủy");
 	for (i = 0; i < f->nindicators; i++) {
@@ -167,7 +170,7 @@ static void print_report(const struct workspace *ws, const struct validate_tally
 		format_rate(t, rate);
 		format_target(ind, target);
 		if (fmt == FORMAT_CSV) {
-			printf("%s,%s,", ws->commune, ind->name);
+			printf("%s,%s,", place, ind->name);
 			csv_field(label);
 			printf(",%ld,%ld,%s,%s,%s\n", t->num, t->den, t->den ? rate : "",
 			       target, verdict(ind, t, true));

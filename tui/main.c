@@ -75,11 +75,21 @@ static const struct cmd commands[] = {
 	  "  --quiet        no progress and no summary\n" },
 	{ "district", cmd_district, "the district office's repository",
 	  "dieutra district init --schema FILE PATH.git\n"
+	  "       dieutra district clone [--enumerator \"NAME <EMAIL>\"] URL DIR\n"
+	  "       dieutra [-C DIR] district pull\n"
 	  "\n"
-	  "Creates the district's bare git repository at PATH.git: its main branch holds\n"
-	  "schema/ (the form FILE, checked first, and its choice lists) and a README.\n"
+	  "init creates the district's bare git repository at PATH.git: its main branch\n"
+	  "holds schema/ (the form FILE, checked first, and its choice lists) and a README.\n"
 	  "Communes create their workspaces from it with `dieutra init --remote PATH.git`\n"
-	  "and push to it with `dieutra sync`; any git can clone it.\n" },
+	  "and push to it with `dieutra sync`; any git can clone it.\n"
+	  "\n"
+	  "clone makes a district workspace in DIR: a bare clone of the repository at URL\n"
+	  "(main and every communes/* branch), its form, and a store of every record of\n"
+	  "main, where list, show and report work.  --enumerator names the district\n"
+	  "officer (default: git config user.name and user.email).\n"
+	  "\n"
+	  "pull, in a district workspace, fetches the district again and loads the\n"
+	  "records main gained.\n" },
 	{ "check-schema", cmd_check_schema, "check form definitions",
 	  "dieutra check-schema FILE...\n"
 	  "\n"

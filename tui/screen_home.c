@@ -179,7 +179,8 @@ static void draw_home(struct tui_app *app)
 	char *part;
 	int i, label;
 
-	sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP), ws->commune, ws->enumerator);
+	sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP),
+		  ws->commune ? ws->commune : ws->role, ws->enumerator);
 	tui_bars(app, sbuf_str(&sb), S_HINT_HOME);
 	sbuf_reset(&sb);
 	sbuf_addf(&sb, " %ld %s:", h->counts[0] + h->counts[1] + h->counts[2] + h->counts[3],
