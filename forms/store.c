@@ -43,6 +43,41 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE records ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE records ADD COLUMN synced_rev INTEGER NOT NULL DEFAULT -1;",
+	/*
+	 * 3: a sync that found an answer changed two ways marks the record
+	 * 'conflict' (a status of this laptop only, never in a file) and keeps
+	 * both values until a person picks.  SQLite cannot change a CHECK, so
+	 * the records table is copied into one that allows the new status.
+	 */
+	"CREATE TABLE records3("
+	" id TEXT PRIMARY KEY,"
+	" form TEXT NOT NULL,"
+	" version TEXT NOT NULL,"
+	" status TEXT NOT NULL"
+	"  CHECK(status IN ('draft','complete','void','rejected','conflict')),"
+	" title TEXT,"
+	" created TEXT,"
+	" modified TEXT,"
+	" body TEXT NOT NULL,"
+	" search TEXT NOT NULL,"
+	" answers_hash BLOB NOT NULL,"
+	" rev INTEGER NOT NULL DEFAULT 0,"
+	" synced_rev INTEGER NOT NULL DEFAULT -1);"
+	"INSERT INTO records3 SELECT id, form, version, status, title, created, modified,"
+	" body, search, answers_hash, rev, synced_rev FROM records;"
+	"DROP TABLE records;"
+	"ALTER TABLE records3 RENAME TO records;"
+	"CREATE INDEX records_answers_hash ON records(answers_hash);"
+	"CREATE INDEX records_status ON records(status);"
+	"CREATE TABLE conflicts("
+	" record TEXT NOT NULL,"
+	" path TEXT NOT NULL,"
+	" ours TEXT,"
+	" theirs TEXT,"
+	" tree INTEGER NOT NULL DEFAULT 0,"
+	" picked INTEGER NOT NULL DEFAULT 0,"
+	" pick TEXT,"
+	" PRIMARY KEY(record, path));",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(*migrations)))
 
@@ -68,6 +103,9 @@ static const char *const queries[NQUERIES] = {
 	[Q_SET_SYNCED] = "UPDATE records SET synced_rev = ?2 WHERE id = ?1 AND synced_rev < ?2",
 	[Q_FIND_SAME] = "SELECT id FROM records WHERE answers_hash = ?1 ORDER BY id LIMIT 1",
 	[Q_COUNT] = "SELECT status, count(*) FROM records GROUP BY status",
+	[Q_CONFLICT_CLEAR] = "DELETE FROM conflicts WHERE record = ?1",
+	[Q_CONFLICT_KEEP] = "UPDATE records SET status = 'conflict' WHERE id = ?1"
+			    " AND EXISTS(SELECT 1 FROM conflicts WHERE record = ?1)",
 };
 
 int store_db_error(const struct store *s, int rc, const char *what, struct error *err)

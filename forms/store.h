@@ -67,7 +67,8 @@ void store_row_release(struct store_row *row);
  * (may be NULL).  The body, the search key (ids, title and every answer,
  * folded by text_fold) and the answers' fingerprint are derived from r.
  * When r->created is NULL, the created stamp of the stored record of the
- * same id is kept (in the column and in the body).  Returns 0, ERR_DATA
+ * same id is kept (in the column and in the body).  The record's conflicts
+ * (below) are cleared: this is the person's save that settles them.  Returns 0, ERR_DATA
  * when r lacks an id, form, version or a valid status, or ERR_ENV.
  */
 int store_put(struct store *s, const struct record *r, const char *title, struct error *err);
@@ -107,6 +108,7 @@ int store_list(struct store *s, const struct store_query *q,
 /*
  * As store_put(), for a record that came from the district repository: the
  * version stored counts as already sent (store_list_unsynced skips it).
+ * Its conflicts, if any, stay, and so does its status `conflict`.
  */
 int store_put_synced(struct store *s, const struct record *r, const char *title,
 		     struct error *err);
@@ -142,6 +144,48 @@ int store_mark_synced(struct store *s, const struct store_sent *sent, size_t n,
  */
 int store_sync_state(struct store *s, const char *id, long long *rev, long long *synced_rev,
 		     struct error *err);
+
+/*
+ * Conflicts (DESIGN decision 1): an answer a sync found changed two ways.
+ * The record's file and body keep this laptop's value; its status column
+ * (in listings: row->status) is `conflict`, a status of this laptop only,
+ * until a save (store_put) settles it.  path is as sync names the answer:
+ * household.village, children[_id=k3f9].dob, or version / status for the
+ * record's header.  ours and theirs are NULL for "no answer".  tree: the
+ * values are a group or repeat item shown as one line of text, not an
+ * answer that can be put back as it is.  pick is the person's choice so
+ * far, when picked (NULL: no answer).
+ */
+struct store_conflict {
+	char *record, *path, *ours, *theirs;
+	bool tree;
+	bool picked;
+	char *pick;
+};
+/* Frees the strings of c (not c itself). */
+void store_conflict_release(struct store_conflict *c);
+
+/*
+ * Keeps conflict c of record c->record (replacing one of the same path,
+ * and its pick) and marks the record `conflict`, in one transaction.
+ * Returns 0, ERR_NOTFOUND (no such record) or ERR_ENV.
+ */
+int store_conflict_put(struct store *s, const struct store_conflict *c, struct error *err);
+
+/*
+ * The conflicts of record id, by path: *out is a new array of *n (NULL
+ * when none) whose items the caller releases (store_conflict_release) and
+ * then frees.  Returns 0 or ERR_ENV.
+ */
+int store_conflict_list(struct store *s, const char *id, struct store_conflict **out,
+			size_t *n, struct error *err);
+
+/*
+ * Remembers the person's pick for the conflict of record id at path: value
+ * (NULL: no answer).  Returns 0, ERR_NOTFOUND (no such conflict) or ERR_ENV.
+ */
+int store_conflict_pick(struct store *s, const char *id, const char *path, const char *value,
+			struct error *err);
 
 /* Counts records per status: n[0] draft, n[1] complete, n[2] void, n[3] rejected. */
 int store_count(struct store *s, long n[4], struct error *err);

@@ -128,7 +128,26 @@ out:
 	return ret;
 }
 
-/* store_put(), and when synced the new revision counts as already sent. */
+/* Runs prepared statement q, which changes rows, with id bound to ?1. */
+static int step_id(struct store *s, int q, const char *id, const char *what, struct error *err)
+{
+	sqlite3_stmt *st = s->q[q];
+	int rc, ret = 0;
+
+	rc = store_bind_text(st, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		ret = store_db_error(s, rc, what, err);
+	store_stmt_done(st);
+	return ret;
+}
+
+/*
+ * store_put(), and when synced the new revision counts as already sent.
+ * A person's save settles the record's conflicts; a version that came in
+ * leaves them to the person, and the record in conflict.
+ */
 static int put(struct store *s, const struct record *r, const char *title, bool synced,
 	       struct error *err)
 {
@@ -187,6 +206,9 @@ static int put(struct store *s, const struct record *r, const char *title, bool 
 	}
 	if (synced)
 		ret = store_set_synced(s, rec.id, rev, err);
+	if (!ret)
+		ret = step_id(s, synced ? Q_CONFLICT_KEEP : Q_CONFLICT_CLEAR, rec.id,
+			      "cannot store a record's conflicts", err);
 	if (!ret)
 		ret = store_commit(s, err);
 out:

@@ -474,8 +474,10 @@ static int compare_stored(struct workspace *ws, struct record *r, bool *found,
 	set_str(&r->enumerator, old.enumerator);
 	set_str(&r->device, old.device);
 	record_write(r, &now);
-	*same = !strcmp(sbuf_str(&now), row.body) ||
-		(!strcmp(r->status, old.status ? old.status : "") && same_answers(r, &old));
+	/* Saving a record in conflict settles it, even with the answers it had. */
+	*same = strcmp(row.status, "conflict") &&
+		(!strcmp(sbuf_str(&now), row.body) ||
+		 (!strcmp(r->status, old.status ? old.status : "") && same_answers(r, &old)));
 out:
 	error_release(&get_err);
 	sbuf_release(&now);

@@ -105,12 +105,34 @@ enum workspace_saved {
  * unchanged (so adding a file twice does not duplicate it).  A record not stored before is prefilled first
  * (workspace_prefill).  meta.created is kept from the stored record;
  * meta.modified, enumerator and device are stamped only when something
- * changed.  On success r holds what was stored and *saved says what
- * happened.  Returns 0, ERR_DATA with every problem (nothing stored),
- * ERR_USAGE in a district workspace (records are entered in communes), or
- * ERR_ENV.
+ * changed.  Saving a record in conflict (store.h) always stores it, which
+ * settles its conflicts.  On success r holds what was stored and *saved
+ * says what happened.  Returns 0, ERR_DATA with every problem (nothing
+ * stored), ERR_USAGE in a district workspace (records are entered in
+ * communes), or ERR_ENV.
  */
 int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 		   enum workspace_saved *saved, struct error *err);
+
+/*
+ * Sets the answer of r at path, as a sync names it (household.village,
+ * children[_id=k3f9].dob; version and status are the record's header), to
+ * value, or removes it when value is NULL.  Returns 0, or ERR_NOTFOUND when
+ * the path leads nowhere in r (a group or repeat item it lacks).
+ */
+int workspace_set_path(struct record *r, const char *path, const char *value,
+		       struct error *err);
+
+/*
+ * Settles the conflicts of record id (store.h) once each one is picked:
+ * puts every pick into the stored record (a `tree` conflict keeps the
+ * record's own value) and saves it with workspace_save(), which validates
+ * it, stamps it and clears the conflicts; the next sync sends it.  r (a
+ * record_init()ed record) holds what was stored.  Returns 0, ERR_USAGE
+ * (a conflict not picked yet, or none at all), ERR_NOTFOUND, ERR_DATA
+ * (the picks do not validate: nothing stored) or ERR_ENV.
+ */
+int workspace_resolve(struct workspace *ws, const char *id, const char *lang,
+		      struct record *r, struct error *err);
 
 #endif

@@ -76,16 +76,30 @@ static struct record_node *merge_node(struct merge *m, const char *path,
 				      const struct record_node *t);
 
 /* Records a conflict; ours and theirs are given to it. */
-static void conflict(struct merge *m, const char *path, char *ours, char *theirs)
+static struct sync_conflict *conflict(struct merge *m, const char *path, char *ours,
+				      char *theirs)
 {
 	struct sync_conflict *c;
 
 	ALLOC_GROW(m->out->items, m->out->n + 1, m->out->alloc);
 	c = &m->out->items[m->out->n++];
+	memset(c, 0, sizeof(*c));
 	c->id = xstrdup(m->id);
 	c->field = xstrdup(path);
 	c->ours = ours;
 	c->theirs = theirs;
+	return c;
+}
+
+/* A conflict between two answers (either may be NULL: none). */
+static void conflict_nodes(struct merge *m, const char *path, const struct record_node *o,
+			   const struct record_node *t)
+{
+	struct sync_conflict *c = conflict(m, path, show(o), show(t));
+
+	c->no_ours = !o;
+	c->no_theirs = !t;
+	c->tree = (o && o->kind != RECORD_SCALAR) || (t && t->kind != RECORD_SCALAR);
 }
 
 static const char *item_id(const struct record_node *item)
@@ -192,7 +206,7 @@ static struct record_node *merge_node(struct merge *m, const char *path,
 	if (o && t && o->kind == RECORD_LIST && t->kind == RECORD_LIST &&
 	    all_have_ids(o) && all_have_ids(t) && all_have_ids(b))
 		return merge_list(m, path, b, o, t);
-	conflict(m, path, show(o), show(t));
+	conflict_nodes(m, path, o, t);
 	return copy_node(o);
 }
 
@@ -215,7 +229,11 @@ static void merge_str(struct merge *m, const char *name, char **out, const char 
 	else if (ob)
 		set(out, t);
 	else {
-		conflict(m, name, xstrdup(o ? o : "(none)"), xstrdup(t ? t : "(none)"));
+		struct sync_conflict *c = conflict(m, name, xstrdup(o ? o : "(none)"),
+						   xstrdup(t ? t : "(none)"));
+
+		c->no_ours = !o;
+		c->no_theirs = !t;
 		set(out, o);
 	}
 }

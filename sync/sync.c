@@ -123,6 +123,8 @@ static void keep_local(struct run *r, const struct record *in)
 
 	ALLOC_GROW(r->conflicts.items, r->conflicts.n + 1, r->conflicts.alloc);
 	c = &r->conflicts.items[r->conflicts.n++];
+	memset(c, 0, sizeof(*c));
+	c->whole = true;
 	c->id = xstrdup(in->id);
 	c->field = xstrdup("the whole record");
 	c->ours = xstrdup("unsent changes");
@@ -249,6 +251,29 @@ static int start_branch(struct run *r, git_commit **base)
 }
 
 /*
+ * Keeps in the store the answers changed two ways from conflicts[from] on,
+ * with both values, and marks their records `conflict`, so that a person
+ * picks (decision 1).  Done as soon as the merge commit exists: the next
+ * sync would not find them again.
+ */
+static int keep_conflicts(struct run *r, size_t from)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = from; i < r->conflicts.n && !ret; i++) {
+		const struct sync_conflict *c = &r->conflicts.items[i];
+		struct store_conflict sc = { c->id, c->field, c->no_ours ? NULL : c->ours,
+					     c->no_theirs ? NULL : c->theirs, c->tree, false,
+					     NULL };
+
+		if (!c->whole)
+			ret = store_conflict_put(r->ws->store, &sc, r->err);
+	}
+	return ret;
+}
+
+/*
  * Brings the local branch and the district's together: *push_needed when
  * the local one is ahead (or the district lacks it); a fast-forward when
  * the district's is ahead; a merge commit (then *push_needed) when both
@@ -280,12 +305,16 @@ static int reconcile(struct run *r, bool *push_needed)
 		goto out;
 	}
 	if (git_graph_descendant_of(r->repo, t, l) != 1) {
+		size_t before = r->conflicts.n;
+
 		ret = sync_merge_branches(r->ws, r->repo, r->local, r->prefix, local, remote,
 					  &r->conflicts, r->err);
 		if (!ret)
 			ret = sync_ref_commit(r->repo, r->local, &merged, r->err);
 		if (!ret)
 			ret = changed_files(r, local, merged, import, r->err);
+		if (!ret)
+			ret = keep_conflicts(r, before);
 		*push_needed = true;
 		goto out;
 	}
@@ -354,10 +383,18 @@ static int report_conflicts(struct run *r)
 	for (i = 0; i < r->conflicts.n; i++) {
 		const struct sync_conflict *c = &r->conflicts.items[i];
 
-		error_add(r->err, ERR_CONFLICT,
-			  "%s: %s was changed two ways: this laptop's \"%s\" was kept, another "
-			  "laptop wrote \"%s\" (both are in the history); correct the record if "
-			  "needed and sync again", c->id, c->field, c->ours, c->theirs);
+		if (c->whole)
+			error_add(r->err, ERR_CONFLICT,
+				  "%s: %s was changed two ways: this laptop's %s were kept, "
+				  "%s is in the history; correct the record if needed and sync "
+				  "again", c->id, c->field, c->ours, c->theirs);
+		else
+			error_add(r->err, ERR_CONFLICT,
+				  "%s: %s was changed two ways: this laptop's \"%s\" was kept, "
+				  "another laptop wrote \"%s\"; the record is marked conflict "
+				  "until a person picks: `dieutra resolve %s %s --ours|--theirs`, "
+				  "or Enter on it in the app", c->id, c->field, c->ours, c->theirs,
+				  c->id, c->field);
 	}
 	return ERR_CONFLICT;
 }

@@ -93,13 +93,16 @@ struct sync_result {
  * fast-forwards to what another laptop pushed or, when both moved, merges
  * record by record (a record one side changed is taken; one both changed
  * is merged answer by answer, repeat items matched by _id; an answer
- * changed two ways keeps this laptop's value), pushes (fetching and
+ * changed two ways keeps this laptop's value in the file, while the store
+ * keeps both values and marks the record `conflict` (store_conflict_put)
+ * as soon as the merge is committed), pushes (fetching and
  * merging again when the district moved meanwhile), and only then marks
  * the records sent.  Records that came in are stored in the workspace.  An
  * interrupted sync leaves its commits in DIR/repo.git; the next sync
  * pushes them.  Fills *res.  Returns 0; ERR_CONFLICT once everything was
- * sent when answers were changed two ways (one message each, with both
- * values); ERR_USAGE (no remote known, a district workspace); ERR_DATA (the push was refused);
+ * sent when answers were changed two ways (one message each, naming the
+ * record and the answer, with both values); ERR_USAGE (no remote known, a
+ * district workspace); ERR_DATA (the push was refused);
  * or ERR_ENV (I/O, network, missing repository).
  */
 int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_result *res,

@@ -5,6 +5,7 @@
 #ifndef DIEUTRA_SYNC_MERGE_H
 #define DIEUTRA_SYNC_MERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sync_priv.h"
@@ -17,7 +18,10 @@ struct workspace;
 struct sync_conflict {
 	char *id;        /* the record's id */
 	char *field;     /* e.g. household.village, children[_id=k3f9].dob */
-	char *ours, *theirs;
+	char *ours, *theirs; /* as shown to a person: "(no answer)" when none */
+	bool no_ours, no_theirs; /* that side has no answer */
+	bool tree;       /* a group or repeat item, shown as one line */
+	bool whole;      /* not an answer: the record has unsent changes here */
 };
 
 struct sync_conflicts {

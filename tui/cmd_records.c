@@ -125,13 +125,42 @@ int cmd_list(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if (q.status && !record_status_valid(q.status))
-		return cli_usage_error(cli, "--status '%s': use draft, complete, void or rejected",
-				       q.status);
+	if (q.status && !record_status_valid(q.status) && strcmp(q.status, "conflict"))
+		return cli_usage_error(cli, "--status '%s': use draft, complete, void, rejected "
+				       "or conflict", q.status);
 	ret = cli_workspace(cli);
 	if (ret)
 		return ret;
 	return store_list(cli->ws.store, &q, print_row, NULL, &cli->err);
+}
+
+/*
+ * The answers of record id a sync found changed two ways, on stderr (the
+ * record on stdout still reads back with `add`), each with both values and
+ * how to pick.
+ */
+static int show_conflicts(struct cli *cli, const char *id)
+{
+	struct store_conflict *c = NULL;
+	size_t i, n = 0;
+	int ret;
+
+	ret = store_conflict_list(cli->ws.store, id, &c, &n, &cli->err);
+	for (i = 0; i < n; i++) {
+		fprintf(stderr, "%s: conflict: %s: this laptop \"%s\", the other \"%s\"", id,
+			c[i].path, c[i].ours ? c[i].ours : "(no answer)",
+			c[i].theirs ? c[i].theirs : "(no answer)");
+		if (c[i].picked)
+			fprintf(stderr, "; picked \"%s\"\n", c[i].pick ? c[i].pick : "(no answer)");
+		else
+			fputc('\n', stderr);
+		store_conflict_release(&c[i]);
+	}
+	if (n)
+		fprintf(stderr, "%s: pick with `dieutra resolve %s FIELD --ours|--theirs|--value V`"
+			" or in the app\n", id, id);
+	free(c);
+	return ret;
 }
 
 int cmd_show(int argc, char **argv, struct cli *cli)
@@ -154,6 +183,8 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 		error_move(&cli->err, &get_err);
 	if (!ret)
 		fputs(row.body, stdout);
+	if (!ret && !strcmp(row.status, "conflict"))
+		ret = show_conflicts(cli, argv[1]);
 	error_release(&get_err);
 	store_row_release(&row);
 	return ret;

@@ -46,14 +46,29 @@ static const struct cmd commands[] = {
 	  "it is stored; adding the same answers twice changes nothing.\n"
 	  "  --lang L   language of the messages (default: the form's first language)\n" },
 	{ "list", cmd_list, "list records",
-	  "dieutra list [--status draft|complete|void|rejected] [--search TEXT]\n"
+	  "dieutra list [--status draft|complete|void|rejected|conflict] [--search TEXT]\n"
 	  "\n"
 	  "One line per record: id, status, title.  --search ignores case and\n"
 	  "Vietnamese diacritics: \"nguyen van a\" finds \"Nguyễn Văn A\".\n" },
 	{ "show", cmd_show, "print a record",
 	  "dieutra show ID\n"
 	  "\n"
-	  "Prints the record in its canonical text form, which `dieutra add` reads back.\n" },
+	  "Prints the record in its canonical text form, which `dieutra add` reads back.\n"
+	  "For a record in conflict, each answer changed two ways follows on stderr with\n"
+	  "both values (see `dieutra resolve`).\n" },
+	{ "resolve", cmd_resolve, "settle an answer a sync found changed two ways",
+	  "dieutra resolve ID [FIELD] (--ours | --theirs | --value V) [--lang vi|en]\n"
+	  "\n"
+	  "A sync that finds one answer changed two ways keeps this laptop's value and\n"
+	  "marks the record `conflict` (`dieutra list --status conflict`; `dieutra show\n"
+	  "ID` names each FIELD with both values).  This picks the value to keep for\n"
+	  "FIELD, or for every conflict not yet picked when FIELD is left out.  Once\n"
+	  "every conflict of the record is picked, it is validated and saved as usual\n"
+	  "(complete or draft, as it was) and the next sync sends it.\n"
+	  "  --ours     keep this laptop's value\n"
+	  "  --theirs   take the other laptop's value\n"
+	  "  --value V  neither: V (FIELD needed)\n"
+	  "  --lang L   language of the messages\n" },
 	{ "report", cmd_report, "the form's indicators against their targets",
 	  "dieutra report [--format text|csv|md] [--lang vi|en]\n"
 	  "\n"

@@ -772,6 +772,85 @@ static void test_unsynced_after_upgrade(void **state)
 	store_close(s);
 }
 
+static void assert_status(struct store *s, const char *id, const char *want)
+{
+	struct store_row row = { 0 };
+
+	assert_int_equal(store_get(s, id, &row, NULL), 0);
+	assert_string_equal(row.status, want);
+	store_row_release(&row);
+}
+
+static void release_conflicts(struct store_conflict *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		store_conflict_release(&c[i]);
+	free(c);
+}
+
+/* Answers changed two ways: kept with both values until a person's save. */
+static void test_conflicts(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, true);
+	struct store_conflict village = { "04630-A-0001", "household.village", "Bản Lướt",
+					  "Bản Mường", false, false, NULL };
+	struct store_conflict phone = { "04630-A-0001", "household.phone", NULL, "0912",
+					false, false, NULL };
+	struct store_conflict ghost = { "04630-A-0009", "household.village", "a", "b",
+					false, false, NULL };
+	struct error err = ERROR_INIT;
+	struct store_conflict *c;
+	struct unsynced u;
+	struct record r;
+	size_t n;
+
+	make_record(&r, "04630-A-0001", "complete", "Lò Văn Pâng", "Bản Lướt", "Mai");
+	assert_int_equal(store_put_synced(s, &r, NULL, NULL), 0);
+	assert_int_equal(store_conflict_put(s, &village, NULL), 0);
+	assert_int_equal(store_conflict_put(s, &phone, NULL), 0);
+	assert_int_equal(store_conflict_put(s, &ghost, &err), ERR_NOTFOUND);
+	assert_true(error_has(&err, "04630-A-0009"));
+	assert_status(s, "04630-A-0001", "conflict");
+	assert_list(s, "conflict", NULL, 0, "0001");
+	/* In conflict, the record is not sent. */
+	assert_unsynced(s, "", &u);
+	assert_int_equal(store_conflict_list(s, "04630-A-0001", &c, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(c[0].path, "household.phone");
+	assert_null(c[0].ours);
+	assert_string_equal(c[0].theirs, "0912");
+	assert_string_equal(c[1].ours, "Bản Lướt");
+	assert_string_equal(c[1].theirs, "Bản Mường");
+	assert_false(c[1].picked);
+	release_conflicts(c, n);
+	assert_int_equal(store_conflict_pick(s, "04630-A-0001", "household.village", "Nà Lóng",
+					     NULL), 0);
+	assert_int_equal(store_conflict_pick(s, "04630-A-0001", "household.phone", NULL, NULL), 0);
+	assert_int_equal(store_conflict_pick(s, "04630-A-0001", "household.members", "5", NULL),
+			 ERR_NOTFOUND);
+	assert_int_equal(store_conflict_list(s, "04630-A-0001", &c, &n, NULL), 0);
+	assert_true(c[0].picked && !c[0].pick);
+	assert_true(c[1].picked);
+	assert_string_equal(c[1].pick, "Nà Lóng");
+	release_conflicts(c, n);
+	/* Another version from the district leaves them to the person... */
+	assert_int_equal(store_put_synced(s, &r, NULL, NULL), 0);
+	assert_status(s, "04630-A-0001", "conflict");
+	/* ...whose save settles them. */
+	put_ok(s, &r, NULL);
+	assert_status(s, "04630-A-0001", "complete");
+	assert_int_equal(store_conflict_list(s, "04630-A-0001", &c, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_null(c);
+	assert_unsynced(s, "04630-A-0001", &u);
+	record_release(&r);
+	error_release(&err);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -793,6 +872,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsynced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsynced_after_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
