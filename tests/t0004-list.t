@@ -44,7 +44,7 @@ expect_success 'list --status filters' '
 
 expect_success 'a bad status is a usage error (2)' '
 	expect_code 2 dieutra list --status done 2>err &&
-	contains err "use draft, complete, void or rejected"
+	contains err "use draft, complete, void, rejected or conflict"
 '
 
 done_testing
