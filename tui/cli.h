@@ -36,6 +36,7 @@ int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_resolve(int argc, char **argv, struct cli *cli);
 int cmd_check_schema(int argc, char **argv, struct cli *cli);
 int cmd_report(int argc, char **argv, struct cli *cli);
+int cmd_export(int argc, char **argv, struct cli *cli);
 int cmd_sync(int argc, char **argv, struct cli *cli);
 int cmd_district(int argc, char **argv, struct cli *cli);
 int cmd_tui(int argc, char **argv, struct cli *cli);

@@ -75,6 +75,22 @@ static const struct cmd commands[] = {
 	  "Counts the form's indicators over the workspace's complete records: for each,\n"
 	  "numerator, denominator, rate and target, marking those below target; and the\n"
 	  "survey's progress (records by status).\n" },
+	{ "export", cmd_export, "the records as CSV or SQLite tables for analysts",
+	  "dieutra export [--format csv|sqlite] --out DIR [--lang vi|en] [--bom] [--sensitive]\n"
+	  "\n"
+	  "Writes the workspace's records as flat tables into DIR: households (one row per\n"
+	  "record) and one table per repeat (children: one row per child, with the\n"
+	  "household's id, place and name first), plus a codebook of every column's\n"
+	  "table, type and label.  Headers are the form's field names, in form order; a\n"
+	  "choice gives two columns, NAME (its codes) and NAME_label (its labels).  Void\n"
+	  "records are left out; drafts are in, with their status.\n"
+	  "  --format csv      households.csv, children.csv, codebook.csv: RFC 4180, UTF-8\n"
+	  "                    (the default)\n"
+	  "  --format sqlite   DIR/census.sqlite with the same tables, typed columns\n"
+	  "  --lang L          the labels' language (default: the form's first)\n"
+	  "  --bom             start each CSV file with a byte order mark, for Excel\n"
+	  "  --sensitive       also export fields marked sensitive (e.g. HIV status); keep\n"
+	  "                    such files safe\n" },
 	{ "sync", cmd_sync, "exchange records with the district repository",
 	  "dieutra sync [--remote URL] [--quiet]\n"
 	  "\n"
