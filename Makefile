@@ -5,6 +5,8 @@
 #   make check        all tests: C unit tests (cmocka) and shell tests (prove)
 #   make check SAN=1  the same under AddressSanitizer + UBSan
 #   make deps         install the Debian 12 packages the build and tests need
+#   make bench        time the program at commune, district and province scale
+#                     (tests/bench/BENCHMARKS.md); QUICK=1: a smaller run
 #
 # Objects go to .build/<compiler>[-san]/ so that gcc, clang and sanitizer
 # builds never mix.
@@ -12,7 +14,8 @@
 CC ?= cc
 PKGS = ncursesw sqlite3 libgit2 yaml-0.1 libutf8proc libsodium
 DEBS = build-essential pkg-config clang libncurses-dev libsqlite3-dev libgit2-dev \
-       libyaml-dev libutf8proc-dev libsodium-dev libcmocka-dev sqlite3 tmux git perl
+       libyaml-dev libutf8proc-dev libsodium-dev libcmocka-dev sqlite3 tmux git perl \
+       time
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLS = pkg-config clang prove tmux sqlite3 git
@@ -40,6 +43,9 @@ TUI_OBJ = $(TUI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 SHELL_TESTS = $(sort $(wildcard tests/t[0-9]*.t))
+# The benchmarks' programs (make bench), also used by a test of the generator.
+BENCH_SRC = $(wildcard tests/bench/*.c)
+BENCH_BIN = $(BENCH_SRC:%.c=$(BUILD)/%)
 
 # Each unit test links only the modules it exercises, so that one module
 # can be tested while another is being written.
@@ -58,7 +64,7 @@ UNIT_DEPS_telex = $(call m,util text) $(call tuio,telex)
 UNIT_DEPS_lineedit = $(call m,util text) $(call tuio,telex lineedit)
 UNIT_DEPS_app_date = $(call m,util) $(call tuio,app_date)
 
-.PHONY: all check unit shell-tests run deps clean fuzz fuzz-run lint FORCE
+.PHONY: all check unit shell-tests run deps clean fuzz fuzz-run lint bench FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -68,7 +74,7 @@ $(error the build's packages are still missing after `make deps`: $(DEBS))
 endif
 # The libraries are missing: install them, then start again with pkg-config
 # able to find them.
-all check unit shell-tests run fuzz lint dieutra:
+all check unit shell-tests run fuzz lint bench dieutra:
 	$(MAKE) deps
 	$(MAKE) DEPS_TRIED=1 $@
 else
@@ -95,16 +101,33 @@ unit: $(UNIT_BIN)
 # The shell tests find the binary and the sources through these variables.
 # Tests that run libgit2 add its one known leak's suppression (uses_libgit2).
 TEST_ENV = DIEUTRA="$(CURDIR)/$(BUILD)/dieutra" SRC="$(CURDIR)" \
+	   BENCH_BIN="$(CURDIR)/$(BUILD)/tests/bench" \
 	   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	   LSAN_OPTIONS=print_suppressions=0
 
-shell-tests: $(BUILD)/dieutra
+shell-tests: $(BUILD)/dieutra $(BENCH_BIN)
 	$(TEST_ENV) prove -j2 $(SHELL_TESTS)
 
 check: dieutra unit shell-tests
 
 run: dieutra
 	@sh tests/demo.sh "$(CURDIR)/dieutra" "$(CURDIR)/demo"
+
+# Benchmarks: each tests/bench/NAME.c is a program linked with the
+# program's modules (from an archive, so that it pulls in only what it
+# uses); tests/bench/run.sh runs the tests/bench/bNN-*.sh scripts.
+LIB_OBJ = $(filter-out $(BUILD)/tui/main.o,$(TUI_OBJ)) $(SYNC_OBJ) $(FORMS_OBJ)
+
+$(BUILD)/libdieutra.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BENCH_BIN): $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libdieutra.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: $(BUILD)/dieutra $(BENCH_BIN)
+	DIEUTRA="$(CURDIR)/$(BUILD)/dieutra" BENCH_BIN="$(CURDIR)/$(BUILD)/tests/bench" \
+		SRC="$(CURDIR)" CC="$(CC)" QUICK="$(QUICK)" sh tests/bench/run.sh
 
 # Fuzzing (libFuzzer, clang): every parser, seeded with the project's own
 # forms, records and expressions.  Crashes land in .build/fuzz/artifacts/.
