@@ -36,6 +36,15 @@ struct collect {
 	struct workspace *ws;
 	git_repository *repo;
 	git_tree *base;
+	/*
+	 * The base's folder of the last record, looked up once for all the
+	 * records of its device: a commune's folder holds thousands of files,
+	 * and libgit2 neither caches a tree that large nor keeps the trees
+	 * git_tree_entry_bypath() walks, so a lookup per record would read and
+	 * parse the whole folder again each time.
+	 */
+	char *dir;
+	git_tree *dir_tree;
 	struct sync_outbox *out;
 	git_tree_update *updates;
 	size_t nupdates, alloc_updates;
@@ -45,16 +54,38 @@ struct collect {
 	struct error *err;
 };
 
+/* The entry of path in the base, or NULL; owned by c->dir_tree. */
+static const git_tree_entry *base_entry(struct collect *c, const char *path)
+{
+	const char *name = strrchr(path, '/') + 1;
+	size_t len = (size_t)(name - path - 1);
+	git_tree_entry *dir = NULL;
+
+	if (!c->base)
+		return NULL;
+	if (!c->dir || strlen(c->dir) != len || strncmp(c->dir, path, len)) {
+		free(c->dir);
+		c->dir = xstrndup(path, len);
+		git_tree_free(c->dir_tree);
+		c->dir_tree = NULL;
+		if (!git_tree_entry_bypath(&dir, c->base, c->dir) &&
+		    git_tree_entry_type(dir) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&c->dir_tree, c->repo, git_tree_entry_id(dir)))
+			c->dir_tree = NULL;
+		git_tree_entry_free(dir);
+	}
+	return c->dir_tree ? git_tree_entry_byname(c->dir_tree, name) : NULL;
+}
+
 /* One unsent record: its blob, and whether the base already holds it. */
 static int collect_one(void *data, const struct store_row *row, long long rev)
 {
 	struct collect *c = data;
 	struct sync_outbox *o = c->out;
-	git_tree_entry *entry = NULL;
+	const git_tree_entry *entry;
 	git_tree_update *u;
 	git_oid blob;
 	char *path;
-	int rc;
 
 	ALLOC_GROW(o->sent, o->n + 1, o->alloc);
 	o->sent[o->n].id = xstrdup(row->id);
@@ -64,14 +95,12 @@ static int collect_one(void *data, const struct store_row *row, long long rev)
 		free(path);
 		return sync_git_error(c->err, ERR_ENV, row->id);
 	}
-	rc = c->base ? git_tree_entry_bypath(&entry, c->base, path) : GIT_ENOTFOUND;
-	if (!rc && git_oid_equal(git_tree_entry_id(entry), &blob)) {
-		git_tree_entry_free(entry);
+	entry = base_entry(c, path);
+	if (entry && git_oid_equal(git_tree_entry_id(entry), &blob)) {
 		free(path);
 		return 0;
 	}
-	git_tree_entry_free(entry);
-	if (rc)
+	if (!entry)
 		c->new++;
 	else
 		c->updated++;
@@ -134,7 +163,7 @@ int sync_commit(struct workspace *ws, git_repository *repo, const char *ref,
 		git_commit *base, const struct sync_opts *opts, struct sync_outbox *out,
 		bool *committed, struct error *err)
 {
-	struct collect c = { ws, repo, NULL, out, NULL, 0, 0, NULL, 0, 0, opts, err };
+	struct collect c = { ws, repo, NULL, NULL, NULL, out, NULL, 0, 0, NULL, 0, 0, opts, err };
 	git_signature *sig = NULL;
 	git_tree *tree = NULL;
 	git_oid tree_id, id;
@@ -174,6 +203,8 @@ out:
 	free(c.paths);
 	free(c.updates);
 	free(msg);
+	free(c.dir);
+	git_tree_free(c.dir_tree);
 	git_tree_free(tree);
 	git_tree_free(c.base);
 	git_signature_free(sig);

@@ -106,7 +106,7 @@ figure() {
 # memory target: ours is 512 MiB unless given, as the communes' old
 # laptops have 2 to 4 GB.
 seconds() {
-	figure "$1" "$(median "$BENCH_DIR/$2.t" | awk '{ printf "%.3f", $1 }')" s "$3" "$4" \
+	figure "$1" "$(median "$BENCH_DIR/$2.t" | awk '{ printf "%.3f", $1 }')" s "$3" "${4:-}" \
 		"${5:-}"
 	figure "$1: peak RSS" "$(sort -n "$BENCH_DIR/$2.rss" | tail -n 1 |
 		awk '{ printf "%.0f", $1 / 1024 }')" MiB "<" "${6:-512}" "(ours)"
