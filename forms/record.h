@@ -134,6 +134,24 @@ void record_write(const struct record *r, struct sbuf *out);
  */
 void record_write_answers(const struct record *r, struct sbuf *out);
 
+/* One answer that differs between two versions of a record. */
+struct record_change {
+	char *path;     /* "household.village", "children[2].dob" (items from 1), "status" */
+	char *old, *new; /* NULL: no answer on that side */
+};
+
+/*
+ * The differences from a to b (either may be NULL: no record, every answer
+ * of the other is removed or added): status, version, then the answers in
+ * b's order, then those only a has.  Repeat items are matched by `_id`
+ * (by position when they have none); an item's path numbers it in b, or in
+ * a when b lacks it; `_id`s are not answers.  *out is a new array of *n
+ * (NULL when equal), freed with record_changes_free().
+ */
+void record_diff(const struct record *a, const struct record *b, struct record_change **out,
+		 size_t *n);
+void record_changes_free(struct record_change *c, size_t n);
+
 /* True for draft, complete, void, rejected. */
 bool record_status_valid(const char *status);
 

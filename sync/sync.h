@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 struct error;
+struct record_change;
 struct workspace;
 
 #define SYNC_REPO_DIR "repo.git"   /* in the workspace directory */
@@ -144,5 +145,49 @@ int sync_district_clone(const char *url, const char *dir, const char *officer,
  * (not a district workspace) or ERR_ENV.
  */
 int sync_district_pull(struct workspace *ws, size_t *loaded, struct error *err);
+
+/* A commune branch's last commit, as the workspace last fetched it. */
+struct sync_commune_tip {
+	char *commune;  /* the code, e.g. 04630 */
+	long long time; /* the commit's time, seconds since the epoch */
+	char *author;   /* "Name <email>" */
+};
+
+/*
+ * The last commit of each communes/CODE branch fetched into dir's
+ * repository (in a commune workspace its own; in a district workspace
+ * every commune's), unordered: when each commune last synced.  *out is a
+ * new array of *n (NULL and 0 when there is no repository), freed with
+ * sync_commune_tips_free().  Returns 0 or ERR_ENV.
+ */
+int sync_commune_tips(const char *dir, struct sync_commune_tip **out, size_t *n,
+		      struct error *err);
+void sync_commune_tips_free(struct sync_commune_tip *v, size_t n);
+
+/* One commit that changed a record's file. */
+struct sync_change {
+	char commit[41];    /* hex id */
+	long long time;     /* the commit's time, seconds since the epoch */
+	int offset;         /* its time zone, minutes east of UTC */
+	char *author;       /* "Name <email>": who entered the data */
+	char *subject;      /* the commit's first line */
+	bool created;       /* the file appeared (the record's first version) */
+	struct record_change *changes; /* from the version before (record_diff) */
+	size_t nchanges;
+};
+
+/*
+ * The history of record id from the workspace's repository (every branch
+ * it holds: a commune's branch and what was fetched, or the district's
+ * main and every communes/CODE), oldest first: each commit that changed the file
+ * communes/CODE/DEVICE/ID.yaml, i.e. that differs from every parent (a
+ * merge that took one side's version is not listed; the commit it took is).
+ * *out is a new array of *n, freed with sync_history_free().  Returns 0,
+ * ERR_NOTFOUND (no repository, or the record never reached it), ERR_DATA
+ * (a version that does not parse, named by commit and path) or ERR_ENV.
+ */
+int sync_history(const struct workspace *ws, const char *id, struct sync_change **out,
+		 size_t *n, struct error *err);
+void sync_history_free(struct sync_change *v, size_t n);
 
 #endif

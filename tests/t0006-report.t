@@ -32,7 +32,7 @@ expect_success 'report --format csv gives the hand-counted numerator and denomin
 
 expect_success 'the text report marks what is below target' '
 	dieutra report --lang en >report.txt &&
-	contains report.txt "Commune 04630: 13 complete" &&
+	contains report.txt "Commune 04630 Xã Tú Lệ: 13 complete" &&
 	grep "Children in special circumstances supported" report.txt >line &&
 	contains line "90.0%" &&
 	contains line "BELOW TARGET"

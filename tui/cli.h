@@ -10,6 +10,9 @@
 #include "util.h"
 #include "workspace.h"
 
+/* The store's config key where `dieutra sync` keeps when it last synced (ISO 8601 UTC). */
+#define CLI_LAST_SYNC "last_sync"
+
 struct cli {
 	const char *dir;        /* -C DIR, default "." */
 	struct workspace ws;    /* opened by cli_workspace(), closed by main() */
@@ -37,6 +40,7 @@ int cmd_resolve(int argc, char **argv, struct cli *cli);
 int cmd_check_schema(int argc, char **argv, struct cli *cli);
 int cmd_report(int argc, char **argv, struct cli *cli);
 int cmd_export(int argc, char **argv, struct cli *cli);
+int cmd_history(int argc, char **argv, struct cli *cli);
 int cmd_sync(int argc, char **argv, struct cli *cli);
 int cmd_district(int argc, char **argv, struct cli *cli);
 int cmd_tui(int argc, char **argv, struct cli *cli);

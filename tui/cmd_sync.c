@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "store.h"
 #include "sync.h"
 
 static void show_progress(void *data, const struct sync_progress *p)
@@ -56,6 +57,15 @@ int cmd_sync(int argc, char **argv, struct cli *cli)
 	ret = sync_run(&cli->ws, &so, &res, &cli->err);
 	if (so.progress)
 		fputs("\r\033[K", stderr);
+	if (!ret || ret == ERR_CONFLICT) {
+		char now[21];
+		int rc;
+
+		util_format_time(util_now(), now);
+		rc = store_config_set(cli->ws.store, CLI_LAST_SYNC, now, &cli->err);
+		if (rc)
+			return rc;
+	}
 	if ((ret && ret != ERR_CONFLICT) || quiet)
 		return ret;
 	printf("sent %zu new, %zu updated; received %zu", res.sent_new, res.sent_updated,

@@ -69,12 +69,17 @@ static const struct cmd commands[] = {
 	  "  --theirs   take the other laptop's value\n"
 	  "  --value V  neither: V (FIELD needed)\n"
 	  "  --lang L   language of the messages\n" },
-	{ "report", cmd_report, "the form's indicators against their targets",
-	  "dieutra report [--format text|csv|md] [--lang vi|en]\n"
+	{ "report", cmd_report, "the form's indicators against their targets, and progress",
+	  "dieutra report [--format text|csv|md] [--by commune] [--lang vi|en]\n"
 	  "\n"
 	  "Counts the form's indicators over the workspace's complete records: for each,\n"
-	  "numerator, denominator, rate and target, marking those below target; and the\n"
-	  "survey's progress (records by status).\n" },
+	  "numerator, denominator, rate and target, marking those below target.  Then the\n"
+	  "survey's progress per commune (records by status, children, last sync) and per\n"
+	  "collaborator.  In a district workspace the indicators are the district's;\n"
+	  "  --by commune      also each commune's indicators\n"
+	  "  --format csv      the indicators only: commune,indicator,label,numerator,...\n"
+	  "  --format md       Markdown tables\n"
+	  "  --lang L          labels in language L (default: the form's first)\n" },
 	{ "export", cmd_export, "the records as CSV or SQLite tables for analysts",
 	  "dieutra export [--format csv|sqlite] --out DIR [--lang vi|en] [--bom] [--sensitive]\n"
 	  "\n"
@@ -91,6 +96,15 @@ static const struct cmd commands[] = {
 	  "  --bom             start each CSV file with a byte order mark, for Excel\n"
 	  "  --sensitive       also export fields marked sensitive (e.g. HIV status); keep\n"
 	  "                    such files safe\n" },
+	{ "history", cmd_history, "who changed which answers of a record, when",
+	  "dieutra history ID\n"
+	  "\n"
+	  "Reads the record's file in the workspace's git repository (every branch it\n"
+	  "holds: a commune's branch, or in a district workspace main and every\n"
+	  "commune's) and prints, oldest first, each commit that changed it: date, author\n"
+	  "(the collaborator who entered the data), the commit's subject, and each\n"
+	  "changed answer as `path: old → new` (children matched by their _id, numbered\n"
+	  "from 1).  A record's history starts when it is first synced.\n" },
 	{ "sync", cmd_sync, "exchange records with the district repository",
 	  "dieutra sync [--remote URL] [--quiet]\n"
 	  "\n"

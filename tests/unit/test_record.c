@@ -883,6 +883,66 @@ static void test_status(void **state)
 	assert_false(record_status_valid(NULL));
 }
 
+/* The changes as "path: old > new" lines ("-" for no answer). */
+static char *changes_text(const struct record *a, const struct record *b)
+{
+	struct record_change *c;
+	struct sbuf sb = SBUF_INIT;
+	size_t i, n;
+
+	record_diff(a, b, &c, &n);
+	for (i = 0; i < n; i++)
+		sbuf_addf(&sb, "%s: %s > %s\n", c[i].path, c[i].old ? c[i].old : "-",
+			  c[i].new ? c[i].new : "-");
+	record_changes_free(c, n);
+	return sbuf_detach(&sb);
+}
+
+static void test_diff(void **state)
+{
+	static const char before[] =
+		"id: X-A-1\nform: f\nversion: \"1\"\nstatus: draft\n"
+		"data:\n  household:\n    village: Bản Lướt\n    members: 5\n"
+		"  children:\n"
+		"    - _id: a1\n      full_name: Mai\n      age: 12\n"
+		"    - _id: b2\n      full_name: Tùng\n      age: 5\n";
+	static const char after[] =
+		"id: X-A-1\nform: f\nversion: \"1\"\nstatus: complete\n"
+		"data:\n  household:\n    village: Bản Mới\n    phone: \"0912\"\n"
+		"  children:\n"
+		"    - _id: b2\n      full_name: Tùng\n      age: 6\n"
+		"    - _id: c3\n      full_name: Lan\n";
+	struct record a, b;
+	char *got;
+
+	(void)state;
+	parse_ok(before, &a);
+	parse_ok(after, &b);
+	/* Tùng moved from the second place to the first: matched by _id, only his age changed. */
+	got = changes_text(&a, &b);
+	assert_string_equal(got,
+			    "status: draft > complete\n"
+			    "household.village: Bản Lướt > Bản Mới\n"
+			    "household.phone: - > 0912\n"
+			    "household.members: 5 > -\n"
+			    "children[1].age: 5 > 6\n"
+			    "children[2].full_name: - > Lan\n"
+			    "children[1].full_name: Mai > -\n"
+			    "children[1].age: 12 > -\n");
+	free(got);
+	got = changes_text(&a, &a);
+	assert_string_equal(got, "");
+	free(got);
+	/* A new record: every answer added, the header too. */
+	got = changes_text(NULL, &b);
+	assert_non_null(strstr(got, "status: - > complete\nversion: - > 1\n"));
+	assert_non_null(strstr(got, "children[2].full_name: - > Lan\n"));
+	assert_null(strstr(got, "_id"));
+	free(got);
+	record_release(&a);
+	record_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -903,6 +963,7 @@ int main(void)
 		cmocka_unit_test(test_big_map),
 		cmocka_unit_test(test_nodes),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_diff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
