@@ -16,6 +16,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/dieutra-bench-run.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 failed=
 start=$(date +%s)
+load_start=$(cut -d' ' -f1 /proc/loadavg)
 
 for script in "$SRC"/tests/bench/b[0-9]*.sh; do
 	[ -e "$script" ] || continue
@@ -26,11 +27,13 @@ for script in "$SRC"/tests/bench/b[0-9]*.sh; do
 	rc=$(cat "$tmp/rc")
 	if [ "$rc" != 0 ]; then
 		failed="$failed $name"
-		printf '%s did not finish (exit %s)\t-\t-\t-\tMISS\n' "$name" "$rc" >>"$tmp/$name.tsv"
+		printf '%s\tdid not finish (exit %s)\t\tto finish\tMISS\n' "$name" "$rc" \
+			>>"$tmp/$name.tsv"
 	fi
 done
 cat "$tmp"/b[0-9]*.tsv >"$tmp/all" 2>/dev/null || : >"$tmp/all"
 elapsed=$(($(date +%s) - start))
+load_end=$(cut -d' ' -f1 /proc/loadavg)
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 ram=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
@@ -47,7 +50,9 @@ fs=$(df -T "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }')
 	echo
 	echo "## Machine"
 	echo
-	echo "- CPU: $cpu, $(nproc) cores (shared with other work while measuring)"
+	echo "- CPU: $cpu, $(nproc) cores, shared with other work while measuring: load average"
+	echo "  $load_start at the start, $load_end at the end (wall times include waiting for a"
+	echo "  core; the CPU times beside them do not)"
 	echo "- RAM: $ram; scratch file system: $fs"
 	echo "- OS: $os"
 	echo "- compiler: $(${CC:-cc} --version | head -n 1)"
@@ -58,15 +63,14 @@ fs=$(df -T "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }')
 	echo
 	echo "| measure | figure | target | met? |"
 	echo "| --- | --- | --- | --- |"
-	awk -F'\t' '{ printf "| %s | %s %s | %s | %s |\n", $1, $2, $3, $4, $5 == "ok" ? "yes" : "**no**" }' \
-		"$tmp/all"
+	awk -F'\t' '{ printf "| %s | %s %s | %s | %s |\n", $1, $2, $3, $4,
+		$4 == "-" ? "-" : $5 == "ok" ? "yes" : "**no**" }' "$tmp/all"
 	echo
 	echo "## Misses"
 	echo
 	if grep -q '	MISS$' "$tmp/all"; then
-		awk -F'\t' '$5 == "MISS" { n++; printf "%s%s: %s %s against a target of %s",
-			(n > 1 ? "; " : ""), $1, $2, $3, $4 } END { print "." }' "$tmp/all" |
-			sed 's/ - - against a target of -//'
+		awk -F'\t' '$5 == "MISS" { printf "%s%s: %s%s%s (target %s)", n++ ? "; " : "",
+			$1, $2, $3 == "" ? "" : " ", $3, $4 } END { print "." }' "$tmp/all"
 	else
 		echo "None: every figure meets its target."
 	fi
