@@ -12,10 +12,10 @@
 # builds never mix.
 
 CC ?= cc
-PKGS = ncursesw sqlite3 libgit2 yaml-0.1 libutf8proc libsodium
-DEBS = build-essential pkg-config clang libncurses-dev libsqlite3-dev libgit2-dev \
+PKGS = ncursesw sqlite3 libgit2 libssh2 yaml-0.1 libutf8proc libsodium
+DEBS = build-essential pkg-config clang libncurses-dev libsqlite3-dev libgit2-dev libssh2-1-dev \
        libyaml-dev libutf8proc-dev libsodium-dev libcmocka-dev sqlite3 tmux git perl \
-       time
+       time nginx fcgiwrap openssh-server openssh-client openssl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLS = pkg-config clang prove tmux sqlite3 git

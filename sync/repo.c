@@ -18,10 +18,13 @@ int sync_git_error(struct error *err, int code, const char *what)
 int sync_repo_open(const char *dir, git_repository **repo, struct error *err)
 {
 	char *path = xasprintf("%s/%s", dir, SYNC_REPO_DIR);
-	int rc, ret = ERR_ENV;
+	int rc, ret;
 
 	*repo = NULL;
 	git_libgit2_init();
+	ret = sync_tls_setup(err);
+	if (ret)
+		goto out;
 	rc = git_repository_open_bare(repo, path);
 	if (rc == GIT_ENOTFOUND) {
 		git_repository_init_options o;
@@ -71,11 +74,26 @@ int sync_remote(git_repository *repo, const char *given, git_remote **remote,
 	int rc, ret = 0;
 
 	*remote = NULL;
+	if (url && sync_url_has_password(url)) {
+		ret = error_add(err, ERR_USAGE,
+				"put no password in the district repository's URL (it would be kept "
+				"and shown): give it in DIEUTRA_PASSWORD or through git's "
+				"credential helper");
+		goto out;
+	}
 	rc = git_remote_lookup(remote, repo, SYNC_REMOTE);
 	if (rc == GIT_ENOTFOUND && !url) {
 		ret = error_add(err, ERR_USAGE,
 				"no district repository known yet: give it with --remote URL "
 				"(a path, e.g. /media/usb/district.git, or a URL)");
+		goto out;
+	}
+	if (!rc && !url && sync_url_has_password(git_remote_url(*remote))) {
+		ret = error_add(err, ERR_USAGE,
+				"the district repository's URL kept in %s holds a password: give "
+				"the URL again without it (--remote URL) and the password in "
+				"DIEUTRA_PASSWORD or through git's credential helper",
+				git_repository_path(repo));
 		goto out;
 	}
 	if (rc == GIT_ENOTFOUND) {
@@ -101,7 +119,8 @@ struct fetch_state {
 
 static int fetch_progress(const git_indexer_progress *stats, void *payload)
 {
-	struct fetch_state *fs = payload;
+	struct sync_link *link = payload;
+	struct fetch_state *fs = link->data;
 	struct sync_progress p = { SYNC_FETCHING, stats->received_objects,
 				   stats->total_objects, stats->received_bytes };
 
@@ -115,6 +134,7 @@ int sync_fetch(git_remote *remote, const char *const *branches, size_t n,
 {
 	git_fetch_options o;
 	struct fetch_state fs = { progress, data };
+	struct sync_link link;
 	git_strarray specs = { NULL, 0 };
 	size_t i;
 	int ret = 0;
@@ -125,14 +145,14 @@ int sync_fetch(git_remote *remote, const char *const *branches, size_t n,
 		specs.strings[i] = xasprintf("+refs/heads/%s:" SYNC_TRACKING "%s",
 					     branches[i], branches[i]);
 	specs.count = n;
-	if (progress) {
+	sync_link_init(&link, git_remote_url(remote), &fs);
+	sync_link_callbacks(&link, &o.callbacks);
+	if (progress)
 		o.callbacks.transfer_progress = fetch_progress;
-		o.callbacks.payload = &fs;
-	}
 	if (git_remote_fetch(remote, &specs, &o, NULL))
-		ret = error_add(err, ERR_ENV, "cannot fetch from the district repository %s: %s",
-				git_remote_url(remote),
-				git_error_last() ? git_error_last()->message : "unknown error");
+		ret = sync_link_error(&link, err, ERR_ENV,
+				      "cannot fetch from the district repository");
+	sync_link_end(&link, !ret);
 	for (i = 0; i < n; i++)
 		free(specs.strings[i]);
 	free(specs.strings);
@@ -183,6 +203,7 @@ int sync_repo_init(const char *dir, const char *url, struct error *err)
 	git_repository *repo = NULL;
 	git_remote *remote = NULL;
 	git_commit *tip = NULL;
+	char *shown;
 	int ret;
 
 	ret = make_dirs(dir, err);
@@ -195,10 +216,13 @@ int sync_repo_init(const char *dir, const char *url, struct error *err)
 		ret = sync_fetch(remote, branches, 1, NULL, NULL, err);
 	if (!ret)
 		ret = sync_ref_commit(repo, SYNC_TRACKING SYNC_MAIN, &tip, err);
-	if (!ret && !tip)
+	if (!ret && !tip) {
+		shown = sync_url_shown(url);
 		ret = error_add(err, ERR_DATA,
 				"%s has no branch %s: is it a district repository? "
-				"(made with `dieutra district init`)", url, SYNC_MAIN);
+				"(made with `dieutra district init`)", shown, SYNC_MAIN);
+		free(shown);
+	}
 out:
 	git_commit_free(tip);
 	git_remote_free(remote);

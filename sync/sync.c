@@ -172,7 +172,7 @@ out:
 
 static int push_refused(const char *refname, const char *status, void *payload)
 {
-	struct run *r = payload;
+	struct run *r = ((struct sync_link *)payload)->data;
 
 	if (status && !r->refused)
 		r->refused = xasprintf("%s: %s", refname, status);
@@ -182,7 +182,7 @@ static int push_refused(const char *refname, const char *status, void *payload)
 /* What the server's hooks say, kept to explain a refusal. */
 static int server_text(const char *str, int len, void *payload)
 {
-	struct run *r = payload;
+	struct run *r = ((struct sync_link *)payload)->data;
 
 	if (r->server.len < 4096)
 		sbuf_add(&r->server, str, (size_t)len);
@@ -191,7 +191,7 @@ static int server_text(const char *str, int len, void *payload)
 
 static int push_progress(unsigned int current, unsigned int total, size_t bytes, void *payload)
 {
-	struct run *r = payload;
+	struct run *r = ((struct sync_link *)payload)->data;
 	struct sync_progress p = { SYNC_PUSHING, current, total, bytes };
 
 	r->opts->progress(r->opts->data, &p);
@@ -202,30 +202,32 @@ static int push_progress(unsigned int current, unsigned int total, size_t bytes,
 static int push(struct run *r, bool *stale)
 {
 	git_push_options o;
+	struct sync_link link;
 	char *spec = xasprintf("%s:refs/heads/%s", r->local, r->branch);
 	git_strarray specs = { &spec, 1 };
 	int rc, ret = 0;
 
 	*stale = false;
 	git_push_options_init(&o, GIT_PUSH_OPTIONS_VERSION);
+	sync_link_init(&link, git_remote_url(r->remote), r);
+	sync_link_callbacks(&link, &o.callbacks);
 	o.callbacks.push_update_reference = push_refused;
 	o.callbacks.sideband_progress = server_text;
 	if (r->opts->progress)
 		o.callbacks.push_transfer_progress = push_progress;
-	o.callbacks.payload = r;
 	rc = git_remote_push(r->remote, &specs, &o);
 	if (rc == GIT_ENONFASTFORWARD)
 		*stale = true;
 	else if (rc)
-		ret = error_add(r->err, ERR_ENV, "cannot send to the district repository %s: %s",
-				git_remote_url(r->remote),
-				git_error_last() ? git_error_last()->message : "unknown error");
+		ret = sync_link_error(&link, r->err, ERR_ENV,
+				      "cannot send to the district repository");
 	else if (r->refused)
 		ret = error_add(r->err, ERR_DATA,
 				"the district repository refused the records (%s%s%.*s): nothing "
 				"was lost; ask the district office, then run `dieutra sync` again",
 				r->refused, r->server.len ? "; it said: " : "",
 				(int)strcspn(sbuf_str(&r->server), "\n"), sbuf_str(&r->server));
+	sync_link_end(&link, !rc);
 	free(spec);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <git2.h>
 
 #include "sync.h"
+#include "util.h"
 
 struct error;
 
@@ -27,8 +28,65 @@ int sync_git_error(struct error *err, int code, const char *what);
 int sync_repo_open(const char *dir, git_repository **repo, struct error *err);
 void sync_repo_close(git_repository *repo);
 
-/* The remote "district" of repo, with url when given (remembered), else the one remembered. */
+/*
+ * The remote "district" of repo, with url when given (remembered), else the
+ * one remembered.  A URL holding a password is refused (ERR_USAGE): it
+ * would be kept in the repository's config and shown.
+ */
 int sync_remote(git_repository *repo, const char *url, git_remote **remote, struct error *err);
+
+/*
+ * One connection to the district repository (remote.c): the callbacks
+ * that give credentials and check the server, and what they learnt.
+ * Credentials come from DIEUTRA_USERNAME and DIEUTRA_PASSWORD (http(s); the
+ * user may also be in the URL) or else from `git credential fill`; ssh
+ * keys from DIEUTRA_SSH_KEY (with DIEUTRA_SSH_PASSPHRASE), else ssh-agent
+ * and ~/.ssh/id_ed25519, id_ecdsa, id_rsa.  An ssh host key must match
+ * ~/.ssh/known_hosts, an https certificate the CA store (GIT_SSL_CAINFO).
+ */
+enum sync_cred_source { SYNC_CRED_NONE, SYNC_CRED_ENV, SYNC_CRED_HELPER };
+
+struct sync_link {
+	char *url;                    /* the remote's URL */
+	void *data;                   /* the caller's: the callbacks' payload is the link */
+	enum sync_cred_source source; /* of the last user name and password given */
+	unsigned asked;               /* credentials asked for so far */
+	unsigned ssh_step;            /* the next ssh key to offer */
+	char *user;                   /* the user name last given */
+	char *helper;                 /* git credential fill's answer, to approve or reject */
+	struct sbuf tried;            /* the ssh keys offered, for the message */
+	char *why;                    /* why the server or the login was refused (no secret) */
+};
+
+void sync_link_init(struct sync_link *link, const char *url, void *data);
+
+/* Sets cb's credentials and certificate_check callbacks and its payload (link). */
+void sync_link_callbacks(struct sync_link *link, git_remote_callbacks *cb);
+
+/*
+ * Appends "what URL: why" to err, URL without its password, why the
+ * link's own reason (refused login or server) or else libgit2's message.
+ * Returns code.
+ */
+int sync_link_error(struct sync_link *link, struct error *err, int code, const char *what);
+
+/*
+ * Ends the connection: when it worked with credentials from git's
+ * credential helper, tells the helper to keep them.  Frees the link's
+ * strings, the password wiped.
+ */
+void sync_link_end(struct sync_link *link, bool worked);
+
+bool sync_url_has_password(const char *url);
+
+/* url without "user:password@", for messages; the caller frees it. */
+char *sync_url_shown(const char *url);
+
+/*
+ * Points libgit2's TLS at the CA file in GIT_SSL_CAINFO (else
+ * SSL_CERT_FILE) when set, after git_libgit2_init().  Returns 0 or ERR_ENV.
+ */
+int sync_tls_setup(struct error *err);
 
 /*
  * Fetches the district's branches named in branches (e.g. "main",

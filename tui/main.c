@@ -35,8 +35,9 @@ static const struct cmd commands[] = {
 	  "  --enumerator \"N <E>\"  who enters the data on this laptop\n"
 	  "  --device ID           1-8 letters or digits naming this laptop, e.g. A\n"
 	  "  --schema FILE         the form definition (YAML), to work offline\n"
-	  "  --remote URL          the district repository (a path or file:// URL): the form\n"
-	  "                        comes from its main branch, and sync goes there\n" },
+	  "  --remote URL          the district repository (a path or a URL, see `dieutra\n"
+	  "                        sync --help`): the form comes from its main branch,\n"
+	  "                        and sync goes there\n" },
 	{ "add", cmd_add, "enter or update records from answer files",
 	  "dieutra add [--lang vi|en] FILE...\n"
 	  "\n"
@@ -115,9 +116,16 @@ static const struct cmd commands[] = {
 	  "district has them: an interrupted sync is finished by the next one.  Prints\n"
 	  "\"sent N new, M updated; received K\"; an answer changed two ways keeps this\n"
 	  "laptop's value, names the other, and makes the exit status 1.\n"
-	  "  --remote URL   the district repository (a path, file:// or git://), remembered\n"
-	  "                 for next time; default: the one remembered\n"
-	  "  --quiet        no progress and no summary\n" },
+	  "  --remote URL   the district repository (a path, file://, git://, ssh:// or\n"
+	  "                 http(s)://), remembered for next time; default: the one\n"
+	  "                 remembered\n"
+	  "  --quiet        no progress and no summary\n"
+	  "\n"
+	  "Credentials: http(s) takes DIEUTRA_USERNAME and DIEUTRA_PASSWORD, else git's\n"
+	  "credential helper (never a password in the URL); GIT_SSL_CAINFO names a CA\n"
+	  "file.  ssh takes the key in DIEUTRA_SSH_KEY (DIEUTRA_SSH_PASSPHRASE), else\n"
+	  "ssh-agent and ~/.ssh/id_ed25519, id_ecdsa, id_rsa; the server's host key must\n"
+	  "be in ~/.ssh/known_hosts.\n" },
 	{ "district", cmd_district, "the district office's repository",
 	  "dieutra district init --schema FILE PATH.git\n"
 	  "       dieutra district clone [--enumerator \"NAME <EMAIL>\"] URL DIR\n"
