@@ -5,6 +5,7 @@
  */
 #include "export.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,8 @@ struct export_run {
 	struct export_out *out;
 	struct export_table *tables; /* households, then one per repeat, then the codebook */
 	size_t ntables;
-	struct export_row row;
+	struct export_row row;  /* an item's row, or the codebook's */
+	struct export_row hrow; /* the record's row in households */
 	size_t row_cols;
 	struct export_result *res;
 	struct error *err;
@@ -150,6 +152,28 @@ static int check_names(const struct form *f, const struct export_table *t, struc
 	return ret;
 }
 
+/* Where each answer goes in t, and where t's household columns come from. */
+static void index_columns(const struct form *f, const struct export_table *h,
+			  struct export_table *t)
+{
+	size_t i, j;
+
+	t->col_of = xmalloc((f->nfields ? f->nfields : 1) * sizeof(*t->col_of));
+	for (i = 0; i < f->nfields; i++)
+		t->col_of[i] = SIZE_MAX;
+	for (j = 0; j < t->ncols; j++) {
+		struct export_col *c = &t->cols[j];
+
+		if (c->kind == COL_VALUE && !c->household)
+			t->col_of[c->field->index] = j;
+		if (!c->household)
+			continue;
+		for (i = 0; i < h->ncols; i++)
+			if (h->cols[i].field == c->field && h->cols[i].kind == c->kind)
+				c->hcol = i;
+	}
+}
+
 static int build_tables(struct export_run *run, const struct export_opts *o)
 {
 	const struct form *f = run->f;
@@ -186,6 +210,8 @@ static int build_tables(struct export_run *run, const struct export_opts *o)
 
 	for (i = 0; i < run->ntables; i++) {
 		int rc = check_names(f, &run->tables[i], run->err);
+
+		index_columns(f, &run->tables[0], &run->tables[i]);
 
 		if (rc)
 			ret = rc;
@@ -236,51 +262,80 @@ static void add_labels(const struct export_run *run, const struct form_field *fl
 	}
 }
 
-static void fill_cell(const struct export_run *run, const struct export_col *c,
-		      const struct record *r, const struct record_node *item,
-		      const struct record_node *parent, size_t i)
+static void set_cell(const struct export_run *run, const struct export_row *row, size_t i,
+		     const char *v)
 {
-	const struct record_node *n;
-	const char *v = NULL;
-
-	switch (c->kind) {
-	case COL_META: {
-		const char *const m[] = { r->id, r->status, r->created, r->modified, r->enumerator,
-					  r->device };
-		v = m[c->meta];
-		break;
-	}
-	case COL_ITEM:
-		v = record_node_value(item, "_id");
-		break;
-	case COL_PARENT:
-		v = record_node_value(parent, "_id");
-		break;
-	case COL_VALUE:
-	case COL_LABEL:
-		n = c->household ? node_at(r->data, NULL, c->field)
-				 : node_at(item ? item : r->data, c->field->repeat, c->field);
-		v = n && n->kind == RECORD_SCALAR ? n->value : NULL;
-		break;
-	}
-	run->row.null[i] = !v;
-	if (v && c->kind == COL_LABEL)
-		add_labels(run, c->field, v, &run->row.cells[i]);
-	else if (v)
-		sbuf_adds(&run->row.cells[i], v);
+	row->null[i] = !v;
+	if (v)
+		sbuf_adds(&row->cells[i], v);
+	(void)run;
 }
 
+/*
+ * The answers of map (the record's data or a repeat item) into t's cells,
+ * through the groups inside it; nested repeats are other tables.  One pass
+ * over the answers, each column found by its field's index.
+ */
+static void fill_answers(const struct export_run *run, const struct export_table *t,
+			 const struct export_row *row, const struct record_node *map)
+{
+	size_t i, c;
+
+	for (i = 0; i < map->nkids; i++) {
+		const struct record_node *n = map->kids[i];
+		const struct form_field *fld;
+
+		if (n->kind == RECORD_LIST)
+			continue;
+		fld = form_field(run->f, n->key);
+		if (!fld)
+			continue;
+		if (n->kind == RECORD_MAP) {
+			if (fld->type == FORM_GROUP)
+				fill_answers(run, t, row, n);
+			continue;
+		}
+		c = t->col_of[fld->index];
+		if (c == SIZE_MAX)
+			continue;
+		set_cell(run, row, c, n->value);
+		if (c + 1 < t->ncols && t->cols[c + 1].kind == COL_LABEL &&
+		    t->cols[c + 1].field == fld) {
+			row->null[c + 1] = false;
+			add_labels(run, fld, n->value, &row->cells[c + 1]);
+		}
+	}
+}
+
+/*
+ * A row of t: the record's (households) or an item's, whose household
+ * columns are copied from the record's row, written just before.
+ */
 static int emit(struct export_run *run, struct export_table *t, const struct record *r,
 		const struct record_node *item, const struct record_node *parent)
 {
+	const char *const meta[] = { r->id, r->status, r->created, r->modified, r->enumerator,
+				     r->device };
+	const struct export_row *row = item ? &run->row : &run->hrow;
 	size_t i;
 
 	for (i = 0; i < t->ncols; i++) {
-		sbuf_reset(&run->row.cells[i]);
-		fill_cell(run, &t->cols[i], r, item, parent, i);
+		const struct export_col *c = &t->cols[i];
+
+		sbuf_reset(&row->cells[i]);
+		row->null[i] = true;
+		if (c->kind == COL_META)
+			set_cell(run, row, i, meta[c->meta]);
+		else if (c->kind == COL_ITEM)
+			set_cell(run, row, i, record_node_value(item, "_id"));
+		else if (c->kind == COL_PARENT)
+			set_cell(run, row, i, record_node_value(parent, "_id"));
+		else if (c->household && !run->hrow.null[c->hcol])
+			set_cell(run, row, i, sbuf_str(&run->hrow.cells[c->hcol]));
 	}
+	fill_answers(run, t, row, item ? item : r->data);
 	t->rows++;
-	return export_write_row(run->out, t, &run->row, run->err);
+	return export_write_row(run->out, t, row, run->err);
 }
 
 /* The rows of repeat table t: every item of chain[k], under base (an item of chain[k-1]). */
@@ -436,6 +491,7 @@ static void free_tables(struct export_table *t, size_t n)
 		for (j = 0; j < t[i].ncols; j++)
 			free(t[i].cols[j].name);
 		free(t[i].cols);
+		free(t[i].col_of);
 		free(t[i].name);
 	}
 	free(t);
@@ -462,6 +518,8 @@ int export_run(struct store *s, const struct form *f, const char *dir,
 		goto out;
 	run.row.cells = xcalloc(run.row_cols, sizeof(*run.row.cells));
 	run.row.null = xcalloc(run.row_cols, sizeof(*run.row.null));
+	run.hrow.cells = xcalloc(run.row_cols, sizeof(*run.hrow.cells));
+	run.hrow.null = xcalloc(run.row_cols, sizeof(*run.hrow.null));
 	ret = make_dirs(dir, err);
 	if (!ret)
 		ret = export_open(&out, run.tables, run.ntables, err);
@@ -473,10 +531,14 @@ int export_run(struct store *s, const struct form *f, const char *dir,
 		ret = export_finish(&out, run.tables, run.ntables, err);
 out:
 	export_close(&out, run.tables, run.ntables);
-	for (i = 0; i < run.row_cols; i++)
+	for (i = 0; i < run.row_cols; i++) {
 		sbuf_release(&run.row.cells[i]);
+		sbuf_release(&run.hrow.cells[i]);
+	}
 	free(run.row.cells);
 	free(run.row.null);
+	free(run.hrow.cells);
+	free(run.hrow.null);
 	free_tables(run.tables, run.ntables);
 	return ret;
 }

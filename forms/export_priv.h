@@ -31,6 +31,7 @@ struct export_col {
 	enum export_meta meta;
 	const struct form_field *field; /* COL_VALUE, COL_LABEL */
 	bool household; /* a field of the household repeated in an item's row */
+	size_t hcol;    /* then: its column in the households table */
 };
 
 struct export_table {
@@ -38,6 +39,7 @@ struct export_table {
 	const struct form_field *repeat; /* NULL: the households */
 	struct export_col *cols;
 	size_t ncols, alloc;
+	size_t *col_of; /* by form field index: its own answer's column, SIZE_MAX for none */
 	long rows;
 
 	/* The writer's state: a CSV file being written, or an INSERT. */
