@@ -151,7 +151,7 @@ rm -f "$HOME/.gitconfig"
 expect_success 'the district office clones its workspace over http' '
 	env DIEUTRA_USERNAME=hoa DIEUTRA_PASSWORD=$pw "$DIEUTRA" district clone \
 		--enumerator "Đặng Văn Bình <binh@example.vn>" \
-		"http://127.0.0.1:$port/district.git" office >out 2>err &&
+		"http://127.0.0.1:$port/district.git" office >out 2>err || { cat err; false; } &&
 	lacks out "$pw" &&
 	test -e office/schema/child-census.yaml &&
 	git -C office/repo.git rev-parse --verify -q refs/remotes/district/communes/04630 &&
