@@ -63,6 +63,7 @@ tuio = $(addprefix $(BUILD)/tui/,$(addsuffix .o,$(1)))
 UNIT_DEPS_telex = $(call m,util text) $(call tuio,telex)
 UNIT_DEPS_lineedit = $(call m,util text) $(call tuio,telex lineedit)
 UNIT_DEPS_app_date = $(call m,util) $(call tuio,app_date)
+UNIT_DEPS_remote = $(call m,util) $(BUILD)/sync/remote.o
 
 .PHONY: all check unit shell-tests run deps clean fuzz fuzz-run lint bench FORCE
 .DELETE_ON_ERROR:
