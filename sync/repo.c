@@ -18,13 +18,10 @@ int sync_git_error(struct error *err, int code, const char *what)
 int sync_repo_open(const char *dir, git_repository **repo, struct error *err)
 {
 	char *path = xasprintf("%s/%s", dir, SYNC_REPO_DIR);
-	int rc, ret;
+	int rc, ret = ERR_ENV;
 
 	*repo = NULL;
 	git_libgit2_init();
-	ret = sync_tls_setup(err);
-	if (ret)
-		goto out;
 	rc = git_repository_open_bare(repo, path);
 	if (rc == GIT_ENOTFOUND) {
 		git_repository_init_options o;
@@ -137,8 +134,12 @@ int sync_fetch(git_remote *remote, const char *const *branches, size_t n,
 	struct sync_link link;
 	git_strarray specs = { NULL, 0 };
 	size_t i;
-	int ret = 0;
+	int ret;
 
+	/* Every connection starts with a fetch: TLS is set up for the push too. */
+	ret = sync_tls_setup(err);
+	if (ret)
+		return ret;
 	git_fetch_options_init(&o, GIT_FETCH_OPTIONS_VERSION);
 	specs.strings = xcalloc(n, sizeof(*specs.strings));
 	for (i = 0; i < n; i++)

@@ -84,7 +84,8 @@ char *sync_url_shown(const char *url);
 
 /*
  * Points libgit2's TLS at the CA file in GIT_SSL_CAINFO (else
- * SSL_CERT_FILE) when set, after git_libgit2_init().  Returns 0 or ERR_ENV.
+ * SSL_CERT_FILE) when set, after git_libgit2_init(); sync_fetch() does it.
+ * Returns 0 or ERR_ENV.
  */
 int sync_tls_setup(struct error *err);
 
