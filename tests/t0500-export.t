@@ -191,6 +191,47 @@ expect_success 'exporting again replaces the files, leaving no temporary file' '
 	test "$(ls out | wc -l)" = 3
 '
 
+expect_success 'a repeat inside a repeat is its own table, its rows keyed by _parent' '
+	mkdir -p nested && cat >nested/visits.yaml <<-\EOF &&
+	form: visits
+	version: "1"
+	title: Visits
+	languages: [en]
+	instance_name: ${family}
+	fields:
+	  - name: family
+	    type: text
+	    label: Family
+	  - name: people
+	    type: repeat
+	    label: People
+	    fields:
+	      - name: person
+	        type: text
+	        label: Person
+	      - name: visits
+	        type: repeat
+	        label: Visits
+	        fields:
+	          - name: day
+	            type: date
+	            label: Day
+	EOF
+	dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" \
+		--device A --schema nested/visits.yaml nested/ws >/dev/null &&
+	printf "%s\n" "data:" "  family: Lò" "  people:" "    - person: Mai" \
+		"      visits:" "        - day: 2026-01-02" "        - day: 2026-02-03" \
+		"    - person: Tùng" "      visits:" "        - day: 2026-03-04" >nested/one.yaml &&
+	dieutra -C nested/ws add nested/one.yaml >/dev/null &&
+	dieutra -C nested/ws export --format sqlite --out nested/out >/dev/null &&
+	db=nested/out/census.sqlite &&
+	test "$(sqlite3 $db "select count(*) from people")" = 2 &&
+	test "$(sqlite3 $db "select p.person, count(*) from visits v
+		join people p on p._id = v._parent group by 1 order by 1" | tr "\n" " ")" = \
+		"Mai|2 Tùng|1 " &&
+	test "$(sqlite3 $db "select distinct family from visits")" = Lò
+'
+
 expect_success 'usage errors exit 2' '
 	expect_code 2 dieutra export --format xls --out x 2>err &&
 	contains err "use csv or sqlite" &&
