@@ -155,6 +155,11 @@ districts() {
 	if ! dieutra district --help 2>&1 | grep -q "district merge"; then
 		printf '%s: district merge\tnot measured: this build has no district merge' "$1"
 		printf '\t\t< %s s\tMISS\n' "$4"
+		households=$(($(wc -l <"$2") * $3))
+		say "no district merge: the report over $households households in one workspace"
+		district_repo
+		commune "$(head -n 1 "$2")" all "$households" 1
+		reports all "$households households in one workspace" "$6" "${7:-}"
 		return
 	fi
 	district_repo
