@@ -7,7 +7,7 @@
 # Huyện Hoằng Hóa, Thanh Hóa: its first 30 communes.
 awk -F'\t' '$3 == "399" { print $5 }' "$SRC/schemas/admin-units.tsv" | head -n 30 >communes
 if [ -n "$QUICK" ]; then
-	head -n 10 communes >some && mv some communes
+	head -n 6 communes >some && mv some communes
 	per=100
 else
 	per=3000
