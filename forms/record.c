@@ -140,6 +140,7 @@ void record_release(struct record *r)
 	free(r->modified);
 	free(r->enumerator);
 	free(r->device);
+	free(r->review);
 	free(r->file);
 	record_node_free(r->data);
 	memset(r, 0, sizeof(*r));
@@ -160,6 +161,7 @@ void record_copy(struct record *dst, const struct record *src)
 	dst->modified = dup_or_null(src->modified);
 	dst->enumerator = dup_or_null(src->enumerator);
 	dst->device = dup_or_null(src->device);
+	dst->review = dup_or_null(src->review);
 	dst->file = dup_or_null(src->file);
 	dst->data = src->data ? node_copy(src->data) : record_node_new(RECORD_MAP, NULL, NULL);
 }
@@ -419,12 +421,13 @@ void record_write(const struct record *r, struct sbuf *out)
 		sbuf_addc(out, '\n');
 	}
 	write_field(out, "status", r->status, 0);
-	if (r->created || r->modified || r->enumerator || r->device) {
+	if (r->created || r->modified || r->enumerator || r->device || r->review) {
 		sbuf_adds(out, "meta:\n");
 		write_field(out, "created", r->created, 2);
 		write_field(out, "modified", r->modified, 2);
 		write_field(out, "enumerator", r->enumerator, 2);
 		write_field(out, "device", r->device, 2);
+		write_field(out, "review", r->review, 2);
 	}
 	if (!r->data || !r->data->nkids) {
 		sbuf_adds(out, "data: {}\n");

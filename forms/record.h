@@ -45,6 +45,7 @@ struct record {
 	char *version;
 	char *status;    /* draft, complete, void, rejected; NULL = not given */
 	char *created, *modified, *enumerator, *device; /* meta, may be NULL */
+	char *review;    /* meta: the district's reason for rejecting it, may be NULL */
 	struct record_node *data; /* a RECORD_MAP, never NULL after record_init() */
 	char *file;      /* where it was parsed from, for messages; may be NULL */
 };

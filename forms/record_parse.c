@@ -393,7 +393,7 @@ out:
 }
 
 #define TOP_KEYS "id, form, version, status, meta or data"
-#define META_KEYS "created, modified, enumerator or device"
+#define META_KEYS "created, modified, enumerator, device or review"
 
 /* The string fields of struct record, by the key that holds them. */
 struct field_slot {
@@ -413,6 +413,7 @@ static const struct field_slot meta_fields[] = {
 	{ "modified", offsetof(struct record, modified) },
 	{ "enumerator", offsetof(struct record, enumerator) },
 	{ "device", offsetof(struct record, device) },
+	{ "review", offsetof(struct record, review) },
 };
 
 static const char *kind_name(enum record_kind kind)

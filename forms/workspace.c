@@ -473,6 +473,9 @@ static int compare_stored(struct workspace *ws, struct record *r, bool *found,
 	set_str(&r->modified, old.modified);
 	set_str(&r->enumerator, old.enumerator);
 	set_str(&r->device, old.device);
+	/* A rejected record being corrected keeps the district's reason until finished. */
+	if (!strcmp(r->status, "draft"))
+		set_str(&r->review, old.review);
 	record_write(r, &now);
 	/* Saving a record in conflict settles it, even with the answers it had. */
 	*same = strcmp(row.status, "conflict") &&
@@ -504,6 +507,8 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 		goto out;
 	if (!r->status)
 		r->status = xstrdup("complete");
+	/* meta.review is the district's (decision 3): finishing the record answers it. */
+	set_str(&r->review, NULL);
 	if (!r->id || !stored(ws, r->id))
 		workspace_prefill(ws, r);
 	opts.draft = !strcmp(r->status, "draft") || !strcmp(r->status, "void");

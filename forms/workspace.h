@@ -105,11 +105,13 @@ enum workspace_saved {
  * unchanged (so adding a file twice does not duplicate it).  A record not stored before is prefilled first
  * (workspace_prefill).  meta.created is kept from the stored record;
  * meta.modified, enumerator and device are stamped only when something
- * changed.  Saving a record in conflict (store.h) always stores it, which
- * settles its conflicts.  On success r holds what was stored and *saved
- * says what happened.  Returns 0, ERR_DATA with every problem (nothing
- * stored), ERR_USAGE in a district workspace (records are entered in
- * communes), or ERR_ENV.
+ * changed.  meta.review (the district's reason for a rejection) is
+ * dropped, except that a draft of a rejected record keeps the stored one
+ * until it is finished.  Saving a record in conflict (store.h) always
+ * stores it, which settles its conflicts.  On success r holds what was
+ * stored and *saved says what happened.  Returns 0, ERR_DATA with every
+ * problem (nothing stored), ERR_USAGE in a district workspace (records are
+ * entered in communes), or ERR_ENV.
  */
 int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 		   enum workspace_saved *saved, struct error *err);

@@ -121,19 +121,18 @@ static int collect_one(void *data, const struct store_row *row, long long rev)
 	return 0;
 }
 
-/* "04630 Xã Tú Lệ", or just the code when the form has no list of communes. */
-static char *commune_title(const struct workspace *ws)
+char *sync_commune_title(const struct form *f, const char *code)
 {
-	const struct form_list *list = form_list(&ws->form, "communes");
-	const struct form_choice *c = list ? form_choice(list, ws->commune) : NULL;
-	const char *name = c ? form_text(&ws->form, &c->label, 0) : NULL;
+	const struct form_list *list = form_list(f, "communes");
+	const struct form_choice *c = list ? form_choice(list, code) : NULL;
+	const char *name = c ? form_text(f, &c->label, 0) : NULL;
 
-	return name ? xasprintf("%s %s", ws->commune, name) : xstrdup(ws->commune);
+	return name ? xasprintf("%s %s", code, name) : xstrdup(code);
 }
 
 char *sync_message(const struct workspace *ws, const char *what, const char *body)
 {
-	char *title = commune_title(ws);
+	char *title = sync_commune_title(&ws->form, ws->commune);
 	char *msg = xasprintf("%s: %s\n\n%s%sCommune: %s\nDevice: %s\nForm-Version: %s\n",
 			      title, what, body ? body : "", body ? "\n" : "", ws->commune,
 			      ws->device, ws->form.version);

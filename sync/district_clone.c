@@ -45,11 +45,7 @@ int sync_district_fetch(git_remote *remote, struct error *err)
 	return sync_fetch(remote, branches, 2, NULL, NULL, err);
 }
 
-/*
- * The local main follows the district's: created or fast-forwarded; kept
- * when it is ahead (a merge not pushed yet).
- */
-static int advance_main(git_repository *repo, const char *url, struct error *err)
+int sync_district_advance(git_repository *repo, const char *url, struct error *err)
 {
 	git_commit *local = NULL, *remote = NULL;
 	git_reference *ref = NULL;
@@ -212,7 +208,7 @@ int sync_district_pull(struct workspace *ws, size_t *loaded, struct error *err)
 	if (!ret)
 		ret = sync_district_fetch(remote, err);
 	if (!ret)
-		ret = advance_main(repo, git_remote_url(remote), err);
+		ret = sync_district_advance(repo, git_remote_url(remote), err);
 	if (!ret)
 		ret = sync_district_load(ws, repo, loaded, err);
 	git_remote_free(remote);

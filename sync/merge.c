@@ -269,6 +269,7 @@ int sync_merge_record(const char *path, const char *base, size_t nbase, const ch
 	set(&r.modified, later->modified);
 	set(&r.enumerator, later->enumerator);
 	set(&r.device, later->device);
+	merge_str(&m, "review", &r.review, b.review, o.review, t.review);
 	record_node_free(r.data);
 	r.data = merge_map(&m, "", b.data, o.data, t.data);
 	record_write(&r, out);

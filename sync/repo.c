@@ -277,27 +277,15 @@ static int checkout_entry(const char *root, const git_tree_entry *entry, void *p
 	return c->ret ? -1 : 0;
 }
 
-int sync_schema_checkout(const char *dir, const char *dest, char **form_path,
-			 struct error *err)
+int sync_schema_write(git_repository *repo, git_commit *tip, const char *dest, char **form_path,
+		      struct error *err)
 {
-	struct checkout c = { NULL, dest, NULL, 0, err, 0 };
+	struct checkout c = { repo, dest, NULL, 0, err, 0 };
 	git_tree_entry *entry = NULL;
-	git_commit *tip = NULL;
 	git_tree *tree = NULL, *schema = NULL;
-	int ret;
+	int ret = ERR_DATA;
 
 	*form_path = NULL;
-	ret = sync_repo_open(dir, &c.repo, err);
-	if (ret)
-		return ret;
-	ret = sync_ref_commit(c.repo, SYNC_TRACKING SYNC_MAIN, &tip, err);
-	if (ret)
-		goto out;
-	ret = ERR_DATA;
-	if (!tip) {
-		error_add(err, ret, "the district's %s has not been fetched", SYNC_MAIN);
-		goto out;
-	}
 	if (git_commit_tree(&tree, tip) ||
 	    git_tree_entry_bypath(&entry, tree, SYNC_SCHEMA_DIR) ||
 	    git_tree_entry_type(entry) != GIT_OBJECT_TREE ||
@@ -327,7 +315,26 @@ out:
 	git_tree_free(schema);
 	git_tree_entry_free(entry);
 	git_tree_free(tree);
+	return ret;
+}
+
+int sync_schema_checkout(const char *dir, const char *dest, char **form_path,
+			 struct error *err)
+{
+	git_repository *repo = NULL;
+	git_commit *tip = NULL;
+	int ret;
+
+	*form_path = NULL;
+	ret = sync_repo_open(dir, &repo, err);
+	if (ret)
+		return ret;
+	ret = sync_ref_commit(repo, SYNC_TRACKING SYNC_MAIN, &tip, err);
+	if (!ret && !tip)
+		ret = error_add(err, ERR_DATA, "the district's %s has not been fetched", SYNC_MAIN);
+	if (!ret)
+		ret = sync_schema_write(repo, tip, dest, form_path, err);
 	git_commit_free(tip);
-	sync_repo_close(c.repo);
+	sync_repo_close(repo);
 	return ret;
 }

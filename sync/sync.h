@@ -121,6 +121,15 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 #define SYNC_COMMUNES "communes"   /* the communes' branches and folders */
 
 /*
+ * What the district accepts from a commune's branch (`district merge` and
+ * the pre-receive hook check the same): a record file of at most
+ * SYNC_MAX_FILE_SIZE bytes, and at most SYNC_MAX_FILES files in a commune's
+ * folder or in one commit.
+ */
+#define SYNC_MAX_FILE_SIZE (1 << 20)
+#define SYNC_MAX_FILES 20000
+
+/*
  * The person in git's config (user.name, user.email) as "Name <email>", a
  * new string the caller frees, or NULL when either is unset.
  */
@@ -189,5 +198,93 @@ struct sync_change {
 int sync_history(const struct workspace *ws, const char *id, struct sync_change **out,
 		 size_t *n, struct error *err);
 void sync_history_free(struct sync_change *v, size_t n);
+
+/* What `district merge` did with one commune's branch. */
+enum sync_outcome {
+	SYNC_MERGED,        /* checked and merged into main */
+	SYNC_REFUSED,       /* left out of main: err holds every reason */
+	SYNC_STILL_REFUSED, /* refused before, with nothing new since: not checked again */
+};
+
+struct sync_merged {
+	char code[6];
+	char *title;              /* "04630 Xã Tú Lệ" */
+	enum sync_outcome outcome;
+	size_t households, children; /* in main after the merge (not void) */
+	size_t problems;
+};
+
+struct sync_merge_result {
+	struct sync_merged *communes; /* those with commits main lacks, in code order */
+	size_t n, alloc;
+	size_t merged, refused;
+	bool pushed;                  /* main was pushed to the district */
+};
+void sync_merge_result_release(struct sync_merge_result *res);
+
+/*
+ * In a district workspace: fetches main and every communes/CODE branch
+ * and, for each commune whose branch has commits main lacks, checks them
+ * (every new commit changes only communes/CODE/; each file it writes is a
+ * regular record file of at most SYNC_MAX_FILE_SIZE bytes, filed under its
+ * own id, valid against the district's form; see sync_check_commune).  A
+ * commune that passes is merged into main with one merge commit authored
+ * by the officer, "Merge commune CODE NAME: H households, C children",
+ * with the trailers Commune, Commune-Commit (the branch's commit merged),
+ * Households, Children and Form-Version; rename detection is off.  A
+ * commune refused is left out, with every reason in err (after a line
+ * naming it) and in the store's config (key "refused/CODE": the refused
+ * commit, then one reason a line), so that it is not checked again until
+ * its branch moves.  Then main is pushed and the store loads its records.
+ * Fills *res.  Returns 0 (also when there was nothing new), ERR_DATA once
+ * the good ones were merged and pushed when a commune was refused or the
+ * district refused the push, ERR_CONFLICT (main moved two ways), ERR_USAGE
+ * (not a district workspace) or ERR_ENV.
+ */
+int sync_district_merge(struct workspace *ws, struct sync_merge_result *res,
+			struct error *err);
+
+/*
+ * Installs the district's pre-receive hook in the bare repository at path:
+ * hooks/pre-receive runs `EXE hook run` (exe: this program, by absolute
+ * path) on every push, which calls sync_hook_run().  A pre-receive hook
+ * that is not dieutra's is left alone (ERR_USAGE).  Pushes over a local
+ * path by libgit2 run no hooks; git's own transports (git push to a path,
+ * git://, ssh, http) do.  Returns 0, ERR_USAGE (not a repository, another
+ * hook) or ERR_ENV.
+ */
+int sync_hook_install(const char *path, const char *exe, struct error *err);
+
+/*
+ * The checks of a push, run as git's pre-receive hook inside the district
+ * repository (GIT_DIR and the quarantined objects from the environment git
+ * sets).  updates holds the hook's input, one "OLD NEW REFNAME" line per
+ * ref.  Accepted: an update of refs/heads/communes/CODE whose commits main
+ * lacks pass sync_check_commune() against the form of main; an update of
+ * main that only adds district merges (as sync_district_merge() writes
+ * them: two parents, trailers Commune: CODE and Commune-Commit: the second
+ * parent, the old main as first parent, a tree that is the first parent's
+ * with communes/CODE/ from the second, the commune's commits passing the
+ * checks).  Refused: any other ref, deleting a branch, creating main.
+ * Every reason goes to err.  Returns 0, ERR_DATA (refused), ERR_USAGE (bad
+ * input) or ERR_ENV.
+ */
+int sync_hook_run(const char *updates, struct error *err);
+
+/*
+ * In a district workspace: the district's decision on record id (decision
+ * 3), committed by the officer on communes/CODE, the record's commune, and
+ * pushed to the district.  With message, a rejection: status rejected and
+ * meta.review = message (subject "CODE NAME: ID rejected", the message as
+ * body, trailers Commune, Review: rejected, Form-Version); with NULL, an
+ * acceptance: status complete, meta.review gone ("ID accepted", Review:
+ * accepted).  The record is read from the commune's branch as fetched now;
+ * the store gets the decided version.  *changed is false when the record
+ * already was so (nothing committed).  Returns 0, ERR_NOTFOUND (no such
+ * record), ERR_USAGE (not a district workspace, not an id), ERR_DATA (the
+ * district refused the push) or ERR_ENV.
+ */
+int sync_district_review(struct workspace *ws, const char *id, const char *message,
+			 bool *changed, struct error *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include "store.h"
 #include "sync_priv.h"
 
+struct form;
 struct workspace;
 
 /* The record revisions a sync put in the branch, to mark sent after the push. */
@@ -16,6 +17,9 @@ struct sync_outbox {
 	size_t n, alloc;
 };
 void sync_outbox_release(struct sync_outbox *o);
+
+/* "04630 Xã Tú Lệ", or just the code when f has no list of communes (caller frees). */
+char *sync_commune_title(const struct form *f, const char *code);
 
 /* communes/CODE/DEVICE/ID.yaml, DEVICE being the one in the id (caller frees). */
 char *sync_record_path(const char *commune, const char *id);

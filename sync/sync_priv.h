@@ -11,6 +11,7 @@
 #include "util.h"
 
 struct error;
+struct form;
 
 /* The local ref that mirrors the district's branch: refs/remotes/district/NAME. */
 #define SYNC_TRACKING "refs/remotes/" SYNC_REMOTE "/"
@@ -102,6 +103,14 @@ int sync_fetch(git_remote *remote, const char *const *branches, size_t n,
 int sync_district_fetch(git_remote *remote, struct error *err);
 
 /*
+ * The local main follows the district's (refs/remotes/district/main, as
+ * fetched from url): created or fast-forwarded; kept when it is ahead (a
+ * merge not pushed yet).  Returns 0, ERR_DATA (no main), ERR_CONFLICT (both
+ * moved) or ERR_ENV.
+ */
+int sync_district_advance(git_repository *repo, const char *url, struct error *err);
+
+/*
  * Loads into ws's store the records of communes/ that changed between the
  * commit of main it last loaded (its config key "main") and the local main,
  * then remembers the latter.  *loaded counts them (may be NULL).  Returns
@@ -110,6 +119,30 @@ int sync_district_fetch(git_remote *remote, struct error *err);
  */
 int sync_district_load(struct workspace *ws, git_repository *repo, size_t *loaded,
 		       struct error *err);
+
+/*
+ * Checks the commits of commune code's branch up to tip that main (may be
+ * NULL: every commit) lacks: each changes only communes/CODE/, and each
+ * file it writes there is a regular file (no symbolic link, no submodule)
+ * of at most SYNC_MAX_FILE_SIZE bytes, filed as
+ * communes/CODE/DEVICE/CODE-DEVICE-NNNN.yaml, that parses as a record
+ * (record_parse: valid UTF-8, no YAML aliases...) whose id is its file's
+ * (so ids are unique across the district), for form's id and version,
+ * complete (validated completely), void or rejected; a commit changes at
+ * most SYNC_MAX_FILES files and tip's folder holds at most that many.
+ * Every problem is appended to err, "file: message" or naming the commit.
+ * Returns 0, ERR_DATA (problems) or ERR_ENV.
+ */
+int sync_check_commune(git_repository *repo, const struct form *form, const char *code,
+		       const git_oid *main, const git_oid *tip, struct error *err);
+
+/*
+ * Writes the schema/ folder of commit tip into dest (made if missing) and
+ * sets *form_path to the form's file there (caller frees): schema/ must
+ * hold exactly one .yaml file.  Returns 0, ERR_DATA or ERR_ENV.
+ */
+int sync_schema_write(git_repository *repo, git_commit *tip, const char *dest, char **form_path,
+		      struct error *err);
 
 /* *commit is the commit refname points to, or NULL when there is no such ref. */
 int sync_ref_commit(git_repository *repo, const char *refname, git_commit **commit,

@@ -43,6 +43,8 @@ int cmd_export(int argc, char **argv, struct cli *cli);
 int cmd_history(int argc, char **argv, struct cli *cli);
 int cmd_sync(int argc, char **argv, struct cli *cli);
 int cmd_district(int argc, char **argv, struct cli *cli);
+int cmd_hook(int argc, char **argv, struct cli *cli);
+int cmd_review(int argc, char **argv, struct cli *cli);
 int cmd_tui(int argc, char **argv, struct cli *cli);
 
 /*

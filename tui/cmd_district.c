@@ -1,6 +1,6 @@
 /*
- * cmd_district.c - commands of the district office: district init, clone
- * and pull.
+ * cmd_district.c - commands of the district office: district init, clone,
+ * pull and merge, and review.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -85,16 +85,96 @@ static int district_pull(int argc, char **argv, struct cli *cli)
 	return ret;
 }
 
+static int district_merge(int argc, char **argv, struct cli *cli)
+{
+	struct sync_merge_result res;
+	size_t i;
+	int ret;
+
+	if (argc > 1)
+		return cli_usage_error(cli, "merge takes no arguments, got '%s'", argv[1]);
+	ret = cli_workspace(cli);
+	if (ret)
+		return ret;
+	ret = sync_district_merge(&cli->ws, &res, &cli->err);
+	for (i = 0; i < res.n; i++) {
+		const struct sync_merged *c = &res.communes[i];
+
+		if (c->outcome == SYNC_MERGED)
+			printf("merged commune %s: %zu households, %zu children\n", c->title,
+			       c->households, c->children);
+		else if (c->outcome == SYNC_REFUSED)
+			printf("refused commune %s: %zu problem%s (below), left out of main\n",
+			       c->title, c->problems, c->problems == 1 ? "" : "s");
+		else
+			printf("commune %s: still refused, nothing new on its branch since\n",
+			       c->title);
+	}
+	if (!ret && !res.merged && !res.refused)
+		puts("nothing new to merge: main holds every commune's branch");
+	else if (res.pushed)
+		puts("pushed main to the district");
+	/* A commune refused before, with nothing new, is no new failure. */
+	if (ret == ERR_DATA && !cli->err.n)
+		ret = 0;
+	sync_merge_result_release(&res);
+	return ret;
+}
+
 int cmd_district(int argc, char **argv, struct cli *cli)
 {
 	if (argc < 2)
-		return cli_usage_error(cli, "name a district command: init, clone, pull");
+		return cli_usage_error(cli, "name a district command: init, clone, pull, merge");
 	if (!strcmp(argv[1], "init"))
 		return district_init(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "clone"))
 		return district_clone(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "pull"))
 		return district_pull(argc - 1, argv + 1, cli);
-	return cli_usage_error(cli, "'%s' is not a district command; try init, clone or pull",
-			       argv[1]);
+	if (!strcmp(argv[1], "merge"))
+		return district_merge(argc - 1, argv + 1, cli);
+	return cli_usage_error(cli, "'%s' is not a district command; try init, clone, pull "
+			       "or merge", argv[1]);
+}
+
+int cmd_review(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "accept", no_argument, NULL, 'a' },
+		{ "reject", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *message = NULL;
+	bool accept = false, changed;
+	int c, ret;
+
+	optind = 0;
+	/* Options after the id too, as the usage shows them: getopt moves the id last. */
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'a')
+			accept = true;
+		else if (c == 'r')
+			message = optarg;
+		else
+			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (accept == !!message)
+		return cli_usage_error(cli, "give --accept or --reject MESSAGE (what the commune "
+				       "should correct)");
+	if (message && !*message)
+		return cli_usage_error(cli, "--reject needs a message: what should be corrected");
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, "name one record id, e.g. 04630-A-0007");
+	ret = cli_workspace(cli);
+	if (!ret)
+		ret = sync_district_review(&cli->ws, argv[optind], message, &changed, &cli->err);
+	if (ret)
+		return ret;
+	if (!changed)
+		printf("%s was already %s: nothing sent\n", argv[optind],
+		       message ? "rejected with that message" : "accepted");
+	else
+		printf("%s %s; sent to %s/%.5s, the commune receives it with its next sync\n",
+		       argv[optind], message ? "rejected" : "accepted", SYNC_COMMUNES, argv[optind]);
+	return 0;
 }

@@ -130,6 +130,7 @@ static const struct cmd commands[] = {
 	  "dieutra district init --schema FILE PATH.git\n"
 	  "       dieutra district clone [--enumerator \"NAME <EMAIL>\"] URL DIR\n"
 	  "       dieutra [-C DIR] district pull\n"
+	  "       dieutra [-C DIR] district merge\n"
 	  "\n"
 	  "init creates the district's bare git repository at PATH.git: its main branch\n"
 	  "holds schema/ (the form FILE, checked first, and its choice lists) and a README.\n"
@@ -142,7 +143,36 @@ static const struct cmd commands[] = {
 	  "officer (default: git config user.name and user.email).\n"
 	  "\n"
 	  "pull, in a district workspace, fetches the district again and loads the\n"
-	  "records main gained.\n" },
+	  "records main gained.\n"
+	  "\n"
+	  "merge, in a district workspace, fetches every commune's branch and checks each\n"
+	  "new commit: it changes only communes/CODE/, every file there is a regular\n"
+	  "record file of at most 1 MiB (no symbolic link, no submodule; at most 20000\n"
+	  "files) that parses, is filed under its own id and validates against the\n"
+	  "district's form.  A commune that passes is merged into main with one merge\n"
+	  "commit; one that does not is left out with every reason printed, and exit\n"
+	  "status 1.  Then main is pushed.  A refused commune is not checked again until\n"
+	  "its branch moves; with nothing new, merge does nothing.\n" },
+	{ "review", cmd_review, "accept or reject a record, in a district workspace",
+	  "dieutra review ID (--accept | --reject MESSAGE)\n"
+	  "\n"
+	  "The district's decision on record ID, committed by the district officer on the\n"
+	  "commune's branch and pushed.  --reject sets the record's status to rejected\n"
+	  "with MESSAGE as meta.review: the commune's laptops receive it with their next\n"
+	  "sync and list it as rejected with the message; once corrected and finished it\n"
+	  "goes back as complete, without the message, and the next district merge takes\n"
+	  "it.  --accept makes a rejected record complete again.\n" },
+	{ "hook", cmd_hook, "server-side checks in the district repository",
+	  "dieutra hook install PATH.git\n"
+	  "\n"
+	  "Installs a pre-receive hook in the district's bare repository that runs the\n"
+	  "checks of `district merge` on every push (it calls this program by its full\n"
+	  "path: `dieutra hook run`, reading git's ref updates): a push to communes/CODE\n"
+	  "is refused when a new commit changes anything outside communes/CODE/ or writes\n"
+	  "a file that is not a valid record filed under its own id; a push to main is\n"
+	  "refused unless it only adds merges made by `dieutra district merge`; other\n"
+	  "branches, tags and deletions are refused.  Git runs the hook for git push,\n"
+	  "git://, ssh and http; libgit2's pushes to a local path run no hooks.\n" },
 	{ "check-schema", cmd_check_schema, "check form definitions",
 	  "dieutra check-schema FILE...\n"
 	  "\n"
