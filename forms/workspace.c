@@ -191,7 +191,8 @@ int workspace_create_district(const char *dir, const char *enumerator,
 
 	if (!valid_person(enumerator))
 		ret = error_add(err, ERR_USAGE,
-				"--enumerator: '%s' should read \"Full Name <email>\", e.g. \"Đặng Văn Bình <binh@example.vn>\"",
+				"--enumerator: '%s' should read \"Full Name <email>\", "
+				"e.g. \"Đặng Văn Bình <binh@example.vn>\"",
 				enumerator ? enumerator : "");
 	if (!ret)
 		ret = create_store(dir, schema_path, &st, &form_rel, err);
@@ -234,7 +235,8 @@ int workspace_open(const char *dir, struct workspace *ws, struct error *err)
 		ws->role = xstrdup(WORKSPACE_COMMUNE);
 	if (!strcmp(ws->role, WORKSPACE_DISTRICT) && (!ws->enumerator || !form_rel)) {
 		ret = error_at(err, ERR_ENV, db, 0, 0,
-			       "the district workspace's settings are incomplete: make it again with `dieutra district clone`");
+			       "the district workspace's settings are incomplete: make it again "
+			       "with `dieutra district clone`");
 		goto out;
 	}
 	if (strcmp(ws->role, WORKSPACE_DISTRICT) && strcmp(ws->role, WORKSPACE_COMMUNE)) {
@@ -499,7 +501,8 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 
 	if (workspace_is_district(ws)) {
 		ret = error_at(err, ERR_USAGE, ws->dir, 0, 0,
-			       "a district workspace only reads records: they are entered in the communes' workspaces (`dieutra review` sends one back)");
+			       "a district workspace only reads records: they are entered in the "
+			       "communes' workspaces (`dieutra review` sends one back)");
 		goto out;
 	}
 	ret = check_header(ws, r, err);

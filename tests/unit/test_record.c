@@ -97,7 +97,7 @@ static bool records_equal(const struct record *a, const struct record *b)
 	       str_eq(a->version, b->version) && str_eq(a->status, b->status) &&
 	       str_eq(a->created, b->created) && str_eq(a->modified, b->modified) &&
 	       str_eq(a->enumerator, b->enumerator) && str_eq(a->device, b->device) &&
-	       record_node_equal(a->data, b->data);
+	       str_eq(a->review, b->review) && record_node_equal(a->data, b->data);
 }
 
 static void test_write_example(void **state)
@@ -127,6 +127,36 @@ static void test_write_example(void **state)
 	assert_int_equal(record_node_get(kid, "groups")->col, 15);
 	record_release(&r);
 	record_release(&back);
+	sbuf_release(&out);
+}
+
+/* The district's reason for a rejection is the last meta key; it reads back, copies, frees. */
+static void test_review(void **state)
+{
+	static const char text[] =
+		"id: 04630-A-0007\n"
+		"status: rejected\n"
+		"meta:\n"
+		"  device: A\n"
+		"  review: \"Kiểm tra lại: ngày sinh\"\n"
+		"data: {}\n";
+	struct sbuf out = SBUF_INIT;
+	struct record r, copy;
+
+	(void)state;
+	parse_ok(text, &r);
+	assert_string_equal(r.review, "Kiểm tra lại: ngày sinh");
+	write_text(&r, &out);
+	assert_string_equal(sbuf_str(&out), text);
+	record_copy(&copy, &r);
+	assert_true(records_equal(&r, &copy));
+	free(copy.review);
+	copy.review = NULL;
+	assert_false(records_equal(&r, &copy));
+	write_text(&copy, &out);
+	assert_null(strstr(sbuf_str(&out), "review"));
+	record_release(&copy);
+	record_release(&r);
 	sbuf_release(&out);
 }
 
@@ -526,7 +556,7 @@ static const struct error_case {
 	{ "form: a\nfrom: b\n", 2, 7,
 	  "unknown key 'from' (expected id, form, version, status, meta or data)" },
 	{ "meta:\n  creator: x\n", 2, 12,
-	  "unknown key 'creator' in meta (expected created, modified, enumerator or device)" },
+	  "unknown key 'creator' in meta (expected created, modified, enumerator, device or review)" },
 	{ "form: a\nform: b\n", 2, 1, "duplicate key 'form' (first at line 1)" },
 	{ "data:\n  hh:\n    a: 1\n    b: 2\n    a: 3\n", 5, 5,
 	  "duplicate key 'a' (first at line 3)" },
@@ -948,6 +978,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_example),
 		cmocka_unit_test(test_write_minimal),
+		cmocka_unit_test(test_review),
 		cmocka_unit_test(test_write_nested_lists),
 		cmocka_unit_test(test_write_answers),
 		cmocka_unit_test(test_quoting),
