@@ -4,6 +4,7 @@
 #   make run          open the app on a demo workspace (demo/)
 #   make check        all tests: C unit tests (cmocka) and shell tests (prove)
 #   make check SAN=1  the same under AddressSanitizer + UBSan
+#   make soak         the crash tests at length: 500 rounds, random crash points
 #   make deps         install the Debian 12 packages the build and tests need
 #   make bench        time the program at commune, district and province scale
 #                     (tests/bench/BENCHMARKS.md); QUICK=1: a smaller run
@@ -65,7 +66,7 @@ UNIT_DEPS_lineedit = $(call m,util text) $(call tuio,telex lineedit)
 UNIT_DEPS_app_date = $(call m,util) $(call tuio,app_date)
 UNIT_DEPS_remote = $(call m,util) $(BUILD)/sync/remote.o
 
-.PHONY: all check unit shell-tests run deps clean fuzz fuzz-run lint bench FORCE
+.PHONY: all check unit shell-tests soak run deps clean fuzz fuzz-run lint bench FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -75,7 +76,7 @@ $(error the build's packages are still missing after `make deps`: $(DEBS))
 endif
 # The libraries are missing: install them, then start again with pkg-config
 # able to find them.
-all check unit shell-tests run fuzz lint bench dieutra:
+all check unit shell-tests soak run fuzz lint bench dieutra:
 	$(MAKE) deps
 	$(MAKE) DEPS_TRIED=1 $@
 else
@@ -110,6 +111,12 @@ shell-tests: $(BUILD)/dieutra $(BENCH_BIN)
 	$(TEST_ENV) prove -j2 $(SHELL_TESTS)
 
 check: dieutra unit shell-tests
+
+# CRASH_SEED=N repeats a soak's random choice of crash points.
+CRASH_ROUNDS ?= 500
+soak: $(BUILD)/dieutra
+	$(TEST_ENV) CRASH_ROUNDS=$(CRASH_ROUNDS) CRASH_SEED=$${CRASH_SEED:-$$(date +%s)} \
+		prove -v tests/t0310-crash.t
 
 run: dieutra
 	@sh tests/demo.sh "$(CURDIR)/dieutra" "$(CURDIR)/demo"

@@ -158,7 +158,12 @@ int store_begin(struct store *s, struct error *err)
 
 int store_commit(struct store *s, struct error *err)
 {
-	return exec(s, "COMMIT", "cannot commit", err);
+	int ret;
+
+	util_crash_point("store-commit");
+	ret = exec(s, "COMMIT", "cannot commit", err);
+	util_crash_point("store-committed");
+	return ret;
 }
 
 /*

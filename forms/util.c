@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -209,6 +210,7 @@ int write_file_atomic(const char *path, const void *data, size_t len, struct err
 		error_at(err, ERR_ENV, path, 0, 0, "cannot write: %s", strerror(errno));
 		goto out;
 	}
+	util_crash_point("file-written");
 	if (rename(tmp, path) < 0) {
 		error_at(err, ERR_ENV, path, 0, 0, "cannot replace: %s", strerror(errno));
 		goto out;
@@ -392,4 +394,24 @@ void util_format_time(long long t, char buf[21])
 
 	gmtime_r(&tt, &tm);
 	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void util_crash_point(const char *point)
+{
+	static const char *spec;
+	static long left = -1;
+	size_t n;
+
+	if (!spec) {
+		spec = getenv("DIEUTRA_CRASH_AT");
+		if (!spec || !strchr(spec, ':'))
+			spec = "";
+		else
+			left = strtol(strchr(spec, ':') + 1, NULL, 10);
+	}
+	n = strcspn(spec, ":");
+	if (left <= 0 || (strncmp(spec, "*:", 2) && (strncmp(spec, point, n) || point[n])))
+		return;
+	if (--left == 0)
+		raise(SIGKILL);
 }

@@ -137,4 +137,14 @@ long long util_now(void);
 /* Formats t (seconds since the epoch) as 2026-11-23T09:14:02Z into buf[21]. */
 void util_format_time(long long t, char buf[21]);
 
+/*
+ * Fault injection for the crash tests (tests/t0310-crash.t): with
+ * DIEUTRA_CRASH_AT=POINT:N in the environment, the Nth call naming POINT
+ * kills the process with SIGKILL, as a power cut would; `*:N` counts every
+ * point.  Without the variable it does nothing.  The points sit where a
+ * crash matters most: inside a database transaction, between a file and
+ * its rename, between the steps of a sync.
+ */
+void util_crash_point(const char *point);
+
 #endif

@@ -122,8 +122,8 @@ static char *conflicts_text(const struct sync_conflicts *c, size_t from)
 	return sbuf_detach(&sb);
 }
 
-int sync_merge_branches(struct workspace *ws, git_repository *repo, const char *ref,
-			const char *prefix, git_commit *local, git_commit *remote,
+int sync_merge_branches(struct workspace *ws, git_repository *repo, const char *prefix,
+			git_commit *local, git_commit *remote, git_commit **merged,
 			struct sync_conflicts *conflicts, struct error *err)
 {
 	const git_commit *parents[2] = { local, remote };
@@ -138,6 +138,7 @@ int sync_merge_branches(struct workspace *ws, git_repository *repo, const char *
 	char *body = NULL, *msg = NULL;
 	int ret = ERR_ENV;
 
+	*merged = NULL;
 	git_merge_options_init(&o, GIT_MERGE_OPTIONS_VERSION);
 	/* A household's file is never another's new name (LIBGIT2.md). */
 	o.flags &= ~(unsigned)GIT_MERGE_FIND_RENAMES;
@@ -162,7 +163,8 @@ int sync_merge_branches(struct workspace *ws, git_repository *repo, const char *
 	}
 	body = conflicts_text(conflicts, before);
 	msg = sync_message(ws, "merge with the other laptops' households", body);
-	if (git_commit_create(&id, repo, ref, sig, sig, NULL, msg, tree, 2, parents)) {
+	if (git_commit_create(&id, repo, NULL, sig, sig, NULL, msg, tree, 2, parents) ||
+	    git_commit_lookup(merged, repo, &id)) {
 		sync_git_error(err, ret, "cannot commit the merge");
 		goto out;
 	}

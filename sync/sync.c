@@ -42,8 +42,11 @@ struct run {
 static int fetch(struct run *r)
 {
 	const char *branches[] = { SYNC_MAIN, r->branch };
+	int ret;
 
-	return sync_fetch(r->remote, branches, 2, r->opts->progress, r->opts->data, r->err);
+	ret = sync_fetch(r->remote, branches, 2, r->opts->progress, r->opts->data, r->err);
+	util_crash_point("sync-fetched");
+	return ret;
 }
 
 static git_tree *tree_of(git_commit *c)
@@ -216,6 +219,7 @@ static int push(struct run *r, bool *stale)
 	if (r->opts->progress)
 		o.callbacks.push_transfer_progress = push_progress;
 	rc = git_remote_push(r->remote, &specs, &o);
+	util_crash_point("sync-pushed");
 	if (rc == GIT_ENONFASTFORWARD)
 		*stale = true;
 	else if (rc)
@@ -255,8 +259,8 @@ static int start_branch(struct run *r, git_commit **base)
 /*
  * Keeps in the store the answers changed two ways from conflicts[from] on,
  * with both values, and marks their records `conflict`, so that a person
- * picks (decision 1).  Done as soon as the merge commit exists: the next
- * sync would not find them again.
+ * picks (decision 1).  Done before the merge moves the branch: once it has
+ * moved, the next sync would not find them again.
  */
 static int keep_conflicts(struct run *r, size_t from)
 {
@@ -276,15 +280,29 @@ static int keep_conflicts(struct run *r, size_t from)
 }
 
 /*
+ * Moves the local branch from old to new, once the records that came with
+ * new are stored: a sync killed before the move stores them again.
+ */
+static int move_branch(struct run *r, const git_oid *new, const git_oid *old, const char *why)
+{
+	git_reference *ref = NULL;
+	int ret = 0;
+
+	if (git_reference_create_matching(&ref, r->repo, r->local, new, 1, old, why))
+		ret = sync_git_error(r->err, ERR_ENV, "cannot move the commune's branch");
+	git_reference_free(ref);
+	return ret;
+}
+
+/*
  * Brings the local branch and the district's together: *push_needed when
  * the local one is ahead (or the district lacks it); a fast-forward when
  * the district's is ahead; a merge commit (then *push_needed) when both
- * moved.  The records that came in are stored.
+ * moved.  The records that came in are stored before the branch moves.
  */
 static int reconcile(struct run *r, bool *push_needed)
 {
 	git_commit *local = NULL, *remote = NULL, *merged = NULL;
-	git_reference *ref = NULL;
 	const git_oid *l, *t;
 	int ret;
 
@@ -309,25 +327,23 @@ static int reconcile(struct run *r, bool *push_needed)
 	if (git_graph_descendant_of(r->repo, t, l) != 1) {
 		size_t before = r->conflicts.n;
 
-		ret = sync_merge_branches(r->ws, r->repo, r->local, r->prefix, local, remote,
+		ret = sync_merge_branches(r->ws, r->repo, r->prefix, local, remote, &merged,
 					  &r->conflicts, r->err);
-		if (!ret)
-			ret = sync_ref_commit(r->repo, r->local, &merged, r->err);
+		util_crash_point("sync-merged");
 		if (!ret)
 			ret = changed_files(r, local, merged, import, r->err);
 		if (!ret)
 			ret = keep_conflicts(r, before);
+		if (!ret)
+			ret = move_branch(r, git_commit_id(merged), l,
+					  "sync: merge with the district's");
 		*push_needed = true;
 		goto out;
 	}
-	if (git_reference_create_matching(&ref, r->repo, r->local, t, 1, l,
-					  "sync: fast-forward to the district's")) {
-		ret = sync_git_error(r->err, ERR_ENV, "cannot move the commune's branch");
-		goto out;
-	}
 	ret = changed_files(r, local, remote, import, r->err);
+	if (!ret)
+		ret = move_branch(r, t, l, "sync: fast-forward to the district's");
 out:
-	git_reference_free(ref);
 	git_commit_free(merged);
 	git_commit_free(local);
 	git_commit_free(remote);
@@ -505,6 +521,7 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 		ret = changed_files(&r, NULL, base, import, err);
 	if (!ret)
 		ret = sync_commit(ws, r.repo, r.local, base, opts, &out, &res->committed, err);
+	util_crash_point("sync-committed");
 	if (!ret && fresh && !res->committed &&
 	    git_reference_create(&ref, r.repo, r.local, git_commit_id(base), 0, "sync: start"))
 		ret = sync_git_error(err, ERR_ENV, r.local);

@@ -42,14 +42,16 @@ int sync_merge_record(const char *path, const char *base, size_t nbase, const ch
 		      struct sync_conflicts *conflicts, struct error *err);
 
 /*
- * Commits on ref (whose tip is local) the merge of local and remote: files
+ * Writes the merge of local and remote as a commit, *merged (the caller
+ * frees it), moving no branch: the caller stores the records that came in
+ * first, so that a sync killed in between merges them again.  Files
  * changed on one side are taken, files changed on both (all under prefix,
  * else ERR_CONFLICT) merged by sync_merge_record(); rename detection off.
  * The message lists each answer changed two ways, appended to conflicts.
  * Returns 0, ERR_CONFLICT, ERR_DATA or ERR_ENV.
  */
-int sync_merge_branches(struct workspace *ws, git_repository *repo, const char *ref,
-			const char *prefix, git_commit *local, git_commit *remote,
+int sync_merge_branches(struct workspace *ws, git_repository *repo, const char *prefix,
+			git_commit *local, git_commit *remote, git_commit **merged,
 			struct sync_conflicts *conflicts, struct error *err);
 
 #endif

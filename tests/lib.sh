@@ -11,8 +11,9 @@ set -u
 : "${DIEUTRA:?run the tests through make check (DIEUTRA is not set)}"
 : "${SRC:?run the tests through make check (SRC is not set)}"
 
+# KEEP=1 keeps the directory, to look into a failure.
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dieutra-test.XXXXXX")
-trap 'rm -rf "$TEST_DIR"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$TEST_DIR"' EXIT
 cd "$TEST_DIR" || exit 1
 
 # A fixed clock makes timestamps and today() reproducible.
