@@ -19,8 +19,12 @@
 #include "validate.h"
 #include "workspace.h"
 
-/* Pushes rejected as non-fast-forward are retried this often, fetching first. */
-#define PUSH_TRIES 3
+/*
+ * Pushes that lost a race (rejected as non-fast-forward, or the district
+ * updated the branch for another laptop meanwhile) are retried this often,
+ * fetching and merging first.
+ */
+#define PUSH_TRIES 5
 
 struct run {
 	struct workspace *ws;
@@ -201,6 +205,18 @@ static int push_progress(unsigned int current, unsigned int total, size_t bytes,
 	return 0;
 }
 
+/*
+ * Whether the district refused an update only because another laptop's
+ * push to the same branch came first, between our fetch and our push:
+ * git's receive-pack then fails to lock the ref ("reference already
+ * exists", "is at ... but expected ..."), where a hook says "declined".
+ */
+static bool lost_race(const char *status)
+{
+	return strstr(status, "failed to update ref") || strstr(status, "failed to lock") ||
+	       strstr(status, "fetch first") || strstr(status, "non-fast-forward");
+}
+
 /* Pushes the local branch; *stale when the district's moved on since the fetch. */
 static int push(struct run *r, bool *stale)
 {
@@ -211,6 +227,9 @@ static int push(struct run *r, bool *stale)
 	int rc, ret = 0;
 
 	*stale = false;
+	free(r->refused);
+	r->refused = NULL;
+	sbuf_reset(&r->server);
 	git_push_options_init(&o, GIT_PUSH_OPTIONS_VERSION);
 	sync_link_init(&link, git_remote_url(r->remote), r);
 	sync_link_callbacks(&link, &o.callbacks);
@@ -220,7 +239,7 @@ static int push(struct run *r, bool *stale)
 		o.callbacks.push_transfer_progress = push_progress;
 	rc = git_remote_push(r->remote, &specs, &o);
 	util_crash_point("sync-pushed");
-	if (rc == GIT_ENONFASTFORWARD)
+	if (rc == GIT_ENONFASTFORWARD || (!rc && r->refused && lost_race(r->refused)))
 		*stale = true;
 	else if (rc)
 		ret = sync_link_error(&link, r->err, ERR_ENV,
