@@ -150,6 +150,9 @@ static void parse_name(struct form_ctx *c, const struct record_node *n, struct f
 			 s);
 	} else if (!form_name_valid(s)) {
 		form_err(c, n, "bad name '%s': start with a letter, then letters, digits or '_'", s);
+	} else if (strlen(s) > RECORD_MAX_KEY) {
+		/* A record's keys are the names: no record could hold this answer. */
+		form_err(c, n, "name '%.20s...' is longer than %d characters", s, RECORD_MAX_KEY);
 	} else {
 		first = form_index_add(c->f->field_index, fld->name, fld->index);
 		if (first != fld->index)
