@@ -117,10 +117,18 @@ static const char *const queries[NQUERIES] = {
 
 int store_db_error(const struct store *s, int rc, const char *what, struct error *err)
 {
+	int sys = sqlite3_system_errno(s->db);
+
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return error_at(err, ERR_ENV, s->path, 0, 0,
 				"%s: %s (another dieutra is using this workspace: "
 				"close it and try again)", what, sqlite3_errmsg(s->db));
+	/* SQLite calls a full disk a "disk I/O error" when it strikes in the journal. */
+	if ((rc & 0xff) == SQLITE_FULL || sys == ENOSPC || sys == EFBIG || sys == EDQUOT)
+		return error_at(err, ERR_ENV, s->path, 0, 0,
+				"%s: the disk is full (%s): free some space, then run the "
+				"command again; what was saved before is kept", what,
+				sqlite3_errmsg(s->db));
 	return error_at(err, ERR_ENV, s->path, 0, 0, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
