@@ -5,6 +5,8 @@
 #   make check        all tests: C unit tests (cmocka) and shell tests (prove)
 #   make check SAN=1  the same under AddressSanitizer + UBSan
 #   make soak         the crash tests at length: 500 rounds, random crash points
+#   make fuzz         each libFuzzer target for FUZZ_SECONDS (clang)
+#   make valgrind     the command-line shell tests under valgrind (memcheck)
 #   make deps         install the Debian 12 packages the build and tests need
 #   make bench        time the program at commune, district and province scale
 #                     (tests/bench/BENCHMARKS.md); QUICK=1: a smaller run
@@ -16,7 +18,7 @@ CC ?= cc
 PKGS = ncursesw sqlite3 libgit2 libssh2 yaml-0.1 libutf8proc libsodium
 DEBS = build-essential pkg-config clang libncurses-dev libsqlite3-dev libgit2-dev libssh2-1-dev \
        libyaml-dev libutf8proc-dev libsodium-dev libcmocka-dev sqlite3 tmux git perl \
-       time nginx fcgiwrap openssh-server openssh-client openssl
+       time nginx fcgiwrap openssh-server openssh-client openssl valgrind
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLS = pkg-config clang prove tmux sqlite3 git
@@ -66,7 +68,8 @@ UNIT_DEPS_lineedit = $(call m,util text) $(call tuio,telex lineedit)
 UNIT_DEPS_app_date = $(call m,util) $(call tuio,app_date)
 UNIT_DEPS_remote = $(call m,util) $(BUILD)/sync/remote.o
 
-.PHONY: all check unit shell-tests soak run deps clean fuzz fuzz-run lint bench FORCE
+.PHONY: all check unit shell-tests soak run deps clean fuzz fuzz-run regress valgrind lint bench \
+	FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -76,7 +79,7 @@ $(error the build's packages are still missing after `make deps`: $(DEBS))
 endif
 # The libraries are missing: install them, then start again with pkg-config
 # able to find them.
-all check unit shell-tests soak run fuzz lint bench dieutra:
+all check unit shell-tests soak run fuzz valgrind lint bench dieutra:
 	$(MAKE) deps
 	$(MAKE) DEPS_TRIED=1 $@
 else
@@ -118,6 +121,15 @@ soak: $(BUILD)/dieutra
 	$(TEST_ENV) CRASH_ROUNDS=$(CRASH_ROUNDS) CRASH_SEED=$${CRASH_SEED:-$$(date +%s)} \
 		prove -v tests/t0310-crash.t
 
+# The command-line tests under valgrind: tests/valgrind.sh stands in for the
+# binary.  The app's tests (tmux), the 60 laptops and the memory-bounded
+# hostile forms are left out: too slow, or bounded below valgrind's needs.
+VALGRIND_TESTS = $(filter-out tests/t02%.t tests/t0311-%.t tests/t0312-%.t tests/t0313-%.t \
+		 tests/t09%.t,$(SHELL_TESTS))
+valgrind: $(BUILD)/dieutra
+	$(TEST_ENV) DIEUTRA="$(CURDIR)/tests/valgrind.sh" \
+		VALGRIND_DIEUTRA="$(CURDIR)/$(BUILD)/dieutra" prove -j2 $(VALGRIND_TESTS)
+
 run: dieutra
 	@sh tests/demo.sh "$(CURDIR)/dieutra" "$(CURDIR)/demo"
 
@@ -138,16 +150,37 @@ bench: $(BUILD)/dieutra $(BENCH_BIN)
 		SRC="$(CURDIR)" CC="$(CC)" QUICK="$(QUICK)" sh tests/bench/run.sh
 
 # Fuzzing (libFuzzer, clang): every parser, seeded with the project's own
-# forms, records and expressions.  Crashes land in .build/fuzz/artifacts/.
+# forms, records and expressions (and those of the forms' relevant,
+# constraint and calculation keys), and with every input that once crashed
+# it.  Crashes land in .build/fuzz/artifacts/: each goes into
+# tests/fuzz/regress/TARGET/, which `make unit` replays.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS = expr record form
 FUZZ_BIN = $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%)
-FUZZ_SEEDS_expr = tests/fuzz/expr.seeds
-FUZZ_SEEDS_record = tests/census/*.yaml tests/forms/demo/records/*.yaml
-FUZZ_SEEDS_form = tests/forms/*/*.yaml schemas/*.yaml
+FUZZ_SEEDS_expr = tests/fuzz/expr.seeds tests/fuzz/regress/expr/*
+FUZZ_SEEDS_record = tests/census/*.yaml tests/forms/demo/records/*.yaml tests/fuzz/regress/record/*
+FUZZ_SEEDS_form = tests/forms/*/*.yaml schemas/*.yaml tests/fuzz/regress/form/*
 
 $(BUILD)/tests/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $$(UNIT_DEPS_$$*)
 	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+# The same entry points without libFuzzer, any compiler: the regressions.
+REGRESS_BIN = $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/regress_%)
+$(BUILD)/tests/fuzz/regress_%: $(BUILD)/tests/fuzz/regress.o $(BUILD)/tests/fuzz/fuzz_%.o \
+			       $$(UNIT_DEPS_$$*)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+regress: $(REGRESS_BIN)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		printf "fuzz regressions of %s: " $$t; \
+		$(BUILD)/tests/fuzz/regress_$$t tests/fuzz/regress/$$t/*; \
+	done
+
+unit: regress
+
+# With clang at hand, a plain `make check` fuzzes each target too (CI's
+# clang and SAN=1 runs of the same checks leave it to the first).
+check: $(if $(SAN)$(filter clang%,$(notdir $(CC))),,$(if $(shell command -v clang),fuzz))
 
 fuzz:
 	$(MAKE) CC=clang BUILD=.build/fuzz SAN_ON='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' SAN=1 fuzz-run
@@ -156,7 +189,11 @@ fuzz-run: $(FUZZ_BIN)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		corpus=$(BUILD)/corpus/$$t; mkdir -p $$corpus $(BUILD)/artifacts; \
 		case $$t in \
-		expr) split -l 1 $(FUZZ_SEEDS_expr) $$corpus/seed- ;; \
+		expr) split -l 1 tests/fuzz/expr.seeds $$corpus/seed-; \
+		      cp tests/fuzz/regress/expr/* $$corpus/; \
+		      sed -n "s/^ *\(relevant\|constraint\|calculation\|choice_filter\): //p" \
+			      schemas/*.yaml tests/forms/*/*.yaml | sed "s/^\"\(.*\)\"$$/\1/" | \
+			      split -l 1 - $$corpus/form- ;; \
 		record) for f in $(FUZZ_SEEDS_record); do cp $$f $$corpus/$$(echo $$f | tr / _); done ;; \
 		form) for f in $(FUZZ_SEEDS_form); do cp $$f $$corpus/$$(echo $$f | tr / _); done ;; \
 		esac; \
