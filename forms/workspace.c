@@ -273,6 +273,9 @@ void workspace_close(struct workspace *ws)
 	free(ws->enumerator);
 	free(ws->device);
 	free(ws->role);
+	if (ws->older)
+		form_release(ws->older);
+	free(ws->older);
 	*ws = (struct workspace)WORKSPACE_INIT;
 }
 
@@ -406,10 +409,6 @@ static int check_header(struct workspace *ws, const struct record *r, struct err
 		ret = error_at(err, ERR_DATA, file, 0, 0,
 			       "the record is for form '%s' but this workspace uses '%s'",
 			       r->form, ws->form.id);
-	if (r->version && strcmp(r->version, ws->form.version))
-		ret = error_at(err, ERR_DATA, file, 0, 0,
-			       "the record was made with form version %s but this workspace has version %s",
-			       r->version, ws->form.version);
 	if (r->id) {
 		size_t n = strlen(ws->commune);
 
@@ -495,6 +494,8 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 		   enum workspace_saved *saved, struct error *err)
 {
 	struct validate_opts opts = { lang, util_now(), false };
+	const struct form *form = NULL;
+	struct error form_err = ERROR_INIT;
 	char stamp[21], *same_id = NULL, *title = NULL;
 	bool found = false, same = false;
 	int ret;
@@ -515,7 +516,25 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 	if (!r->id || !stored(ws, r->id))
 		workspace_prefill(ws, r);
 	opts.draft = !strcmp(r->status, "draft") || !strcmp(r->status, "void");
-	ret = validate_record(&ws->form, r, &opts, err);
+	ret = workspace_form_of(ws, r->version, &form, &form_err);
+	/*
+	 * A record that came in from a laptop that had a version this one
+	 * never had is checked against the form in force, and takes its version.
+	 */
+	if (ret == ERR_DATA && r->id && stored(ws, r->id)) {
+		form = &ws->form;
+		ret = 0;
+	}
+	if (ret == ERR_DATA)
+		ret = error_at(err, ret, r->file, 0, 0,
+			       "the record was made with form version %s, which this workspace "
+			       "never had (it has %s): sync to take the district's forms",
+			       r->version, ws->form.version);
+	else
+		error_move(err, &form_err);
+	if (ret)
+		goto out;
+	ret = validate_record(form, r, &opts, err);
 	if (ret)
 		goto out;
 	/*
@@ -551,12 +570,13 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 	set_str(&r->modified, stamp);
 	set_str(&r->enumerator, ws->enumerator);
 	set_str(&r->device, ws->device);
-	title = validate_title(&ws->form, r, opts.now);
+	title = validate_title(form, r, opts.now);
 	ret = store_put(ws->store, r, title, err);
 	if (ret)
 		goto out;
 	*saved = found ? WORKSPACE_UPDATED : WORKSPACE_NEW;
 out:
+	error_release(&form_err);
 	free(title);
 	free(same_id);
 	return ret;

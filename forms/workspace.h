@@ -12,6 +12,11 @@
  * Layout of a workspace directory:
  *   dieutra.db        the store (forms/store.h)
  *   schema/           the form and its choice-list files, copied at init
+ *   schema/versions/V/  each later form version sync took from the district
+ *
+ * The store's config key `form` names the form in force; `form:V` names the
+ * form of each version V the workspace has had, so that a record keeps
+ * being validated against the version it was entered with.
  */
 #ifndef DIEUTRA_WORKSPACE_H
 #define DIEUTRA_WORKSPACE_H
@@ -36,8 +41,9 @@ struct workspace {
 	char *enumerator; /* "Name <email>"; in a district workspace the officer */
 	char *device;     /* short id of this laptop, e.g. A; NULL in a district workspace */
 	char *role;       /* WORKSPACE_COMMUNE or WORKSPACE_DISTRICT, never NULL once open */
+	struct form *older; /* an earlier form version, loaded by workspace_form_of(); or NULL */
 };
-#define WORKSPACE_INIT { NULL, NULL, FORM_INIT, NULL, NULL, NULL, NULL }
+#define WORKSPACE_INIT { NULL, NULL, FORM_INIT, NULL, NULL, NULL, NULL, NULL }
 
 /* True for a district workspace. */
 bool workspace_is_district(const struct workspace *ws);
@@ -80,6 +86,31 @@ int workspace_open(const char *dir, struct workspace *ws, struct error *err);
 /* Frees what ws holds and closes its store; ws is WORKSPACE_INIT afterwards. */
 void workspace_close(struct workspace *ws);
 
+/* The folder of later form versions, under the workspace's directory. */
+#define WORKSPACE_VERSIONS_DIR WORKSPACE_SCHEMA_DIR "/versions"
+
+/*
+ * The form of version: ws->form when it is the one in force, else the one
+ * kept for that version (loaded once, owned by ws).  Sets *f, or returns
+ * ERR_DATA when the workspace never had that version.
+ */
+int workspace_form_of(struct workspace *ws, const char *version, const struct form **f,
+		      struct error *err);
+
+/*
+ * Takes the form at form_path as the form in force, when its version is
+ * not ws's: staged, the folder holding it (a complete copy of the
+ * district's schema/, made by the caller under WORKSPACE_VERSIONS_DIR), is
+ * renamed into WORKSPACE_VERSIONS_DIR/VERSION in one step, the config
+ * records both versions, and ws->form becomes the new form (what pointed
+ * into the old one is stale).  Records keep their version.  *taken tells
+ * whether it happened; staged is left in place when not.  Returns 0, or
+ * ERR_DATA (the form does not load, is another form, or its version cannot
+ * name a folder: nothing changed), or ERR_ENV.
+ */
+int workspace_take_form(struct workspace *ws, const char *staged, const char *form_path,
+			bool *taken, struct error *err);
+
 /*
  * Gives a new record what it starts with: every literal `default` of a field
  * outside repeats, and the workspace's place: a select_one whose list holds
@@ -98,8 +129,12 @@ enum workspace_saved {
 };
 
 /*
- * Validates r against the workspace's form (completely unless its status
- * is draft or void) and stores it in one transaction.  A record without an
+ * Validates r against the form of its version (workspace_form_of): the
+ * one in force when it has none, or when it is a stored record (one that
+ * came from another laptop) of a version this workspace never had, which
+ * it then takes; a record file of an unknown version is refused.
+ * Validation is complete unless its status is draft or void.  Stores r in
+ * one transaction.  A record without an
  * id gets the next CODE-DEVICE-NNNN, unless it is finished (not a draft)
  * and a stored record has exactly the same answers, which is then reported
  * unchanged (so adding a file twice does not duplicate it).  A record not stored before is prefilled first

@@ -506,7 +506,7 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 	git_commit *base = NULL, *tip = NULL;
 	git_reference *ref = NULL;
 	bool fresh;
-	int ret, lock;
+	int ret, lock, form_ret = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (workspace_is_district(ws))
@@ -551,6 +551,9 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 	/* Only now does the district hold every revision in out. */
 	if (!ret)
 		ret = store_mark_synced(ws->store, out.sent, out.n, err);
+	/* A refused form leaves the sync done: its records were sent. */
+	if (!ret)
+		form_ret = sync_take_form(ws, r.repo, &res->form_taken, err);
 	if (!ret)
 		ret = sync_ref_commit(r.repo, r.local, &tip, err);
 	if (!ret && tip)
@@ -558,6 +561,8 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 	res->conflicts = r.conflicts.n;
 	if (!ret && r.conflicts.n)
 		ret = report_conflicts(&r);
+	if (!ret)
+		ret = form_ret;
 	sync_conflicts_release(&r.conflicts);
 	sync_outbox_release(&out);
 	git_reference_free(ref);

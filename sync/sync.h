@@ -83,6 +83,7 @@ struct sync_result {
 	size_t conflicts;              /* answers changed two ways (this laptop's kept) */
 	bool committed;                /* a new commit was made */
 	bool pushed;                   /* communes/CODE was updated in the district */
+	bool form_taken;               /* main's newer form is now the workspace's */
 	char commit[41];               /* the branch's commit after the sync, hex, "" when none */
 };
 
@@ -98,7 +99,11 @@ struct sync_result {
  * keeps both values and marks the record `conflict` (store_conflict_put)
  * as soon as the merge is committed), pushes (fetching and
  * merging again when the district moved meanwhile), and only then marks
- * the records sent.  Records that came in are stored in the workspace.  An
+ * the records sent.  Records that came in are stored in the workspace.
+ * Then, when main holds another version of the form, it becomes the
+ * workspace's (sync_take_form in sync_priv.h; res->form_taken; records
+ * keep theirs); a form that does not load is refused with ERR_DATA, the
+ * records being sent all the same.  An
  * interrupted sync leaves its commits in DIR/repo.git; the next sync
  * pushes them.  Fills *res.  Returns 0; ERR_CONFLICT once everything was
  * sent when answers were changed two ways (one message each, naming the

@@ -158,4 +158,15 @@ int sync_lock_workspace(const char *dir, int *fd, struct error *err);
 /* Splits "Name <email>" into a signature at util_now(). */
 int sync_signature(const char *who, git_signature **sig, struct error *err);
 
+/*
+ * Takes the form of the district's main, as last fetched, when main's
+ * schema/ changed since the last look and holds another version of the
+ * workspace's form (workspace_take_form; *taken then).  Returns 0, ERR_DATA
+ * (main's form is refused: nothing changed, and the next sync tries again)
+ * or ERR_ENV.
+ */
+struct workspace;
+int sync_take_form(struct workspace *ws, git_repository *repo, bool *taken,
+		   struct error *err);
+
 #endif
