@@ -4,22 +4,46 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "store.h"
 #include "sync.h"
 
+/* Redraws of the progress line are at least this far apart, but for a stage's first and last. */
+#define PROGRESS_EVERY_MS 100
+
+struct progress_line {
+	long long last_ms; /* when it was drawn last */
+	int stage;         /* the stage drawn last, -1 before any */
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* libgit2 reports each object: a terminal over a slow link is not drawn on that often. */
 static void show_progress(void *data, const struct sync_progress *p)
 {
 	static const char *const what[] = { "Committing", "Receiving", "Sending" };
+	struct progress_line *line = data;
+	long long now = now_ms();
 
-	(void)data;
+	if ((int)p->stage == line->stage && now - line->last_ms < PROGRESS_EVERY_MS &&
+	    (!p->total || p->done < p->total))
+		return;
+	line->stage = (int)p->stage;
+	line->last_ms = now;
 	if (p->total)
-		fprintf(stderr, "\r%s: %zu/%zu objects, %zu KiB", what[p->stage], p->done,
+		fprintf(stderr, "\r%s: %zu/%zu objects, %zu KiB\033[K", what[p->stage], p->done,
 			p->total, p->bytes / 1024);
 	else
-		fprintf(stderr, "\r%s: %zu records", what[p->stage], p->done);
+		fprintf(stderr, "\r%s: %zu records\033[K", what[p->stage], p->done);
 }
 
 int cmd_sync(int argc, char **argv, struct cli *cli)
@@ -29,7 +53,8 @@ int cmd_sync(int argc, char **argv, struct cli *cli)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sync_opts so = { NULL, NULL, NULL };
+	struct progress_line line = { 0, -1 };
+	struct sync_opts so = { NULL, NULL, &line };
 	struct sync_result res;
 	bool quiet = false;
 	int c, ret;
@@ -73,5 +98,9 @@ int cmd_sync(int argc, char **argv, struct cli *cli)
 	if (res.conflicts)
 		printf("; %zu conflict%s", res.conflicts, res.conflicts == 1 ? "" : "s");
 	putchar('\n');
+	if (res.form_taken)
+		fprintf(stderr, "the district's form version %s is now in use here: new records "
+			"take it, earlier ones keep the version they were entered with\n",
+			cli->ws.form.version);
 	return ret;
 }
