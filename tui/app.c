@@ -313,6 +313,7 @@ int tui_run(struct workspace *ws, struct error *err)
 	}
 	endwin();
 	tui_edit_close(&app.edit);
+	tui_conflict_close(&app.conflict);
 	tui_home_release(&app.home);
 	free(app.message);
 	return 0;

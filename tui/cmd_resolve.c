@@ -74,7 +74,6 @@ int cmd_resolve(int argc, char **argv, struct cli *cli)
 	size_t i, n = 0;
 	int opt, ret;
 
-	record_init(&r);
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'l') {
@@ -97,6 +96,7 @@ int cmd_resolve(int argc, char **argv, struct cli *cli)
 		return cli_usage_error(cli, "say which value to keep: --ours, --theirs or --value V");
 	if (how == PICK_VALUE && !field)
 		return cli_usage_error(cli, "--value V needs the field it is for");
+	record_init(&r);
 	ret = cli_workspace(cli);
 	if (!ret)
 		ret = store_conflict_list(cli->ws.store, id, &c, &n, &cli->err);

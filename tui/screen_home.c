@@ -25,7 +25,7 @@ static const char *status_name(bool en, const char *status)
 	for (i = 0; i < 4; i++)
 		if (!strcmp(status, statuses[i]))
 			return tui_str(en, status_names[i]);
-	return status;
+	return strcmp(status, "conflict") ? status : tui_str(en, S_CONFLICT);
 }
 
 static void clear_rows(struct tui_home *h)
@@ -253,6 +253,11 @@ static int open_record(struct tui_app *app, int key)
 	(void)key;
 	if (!app->home.n)
 		return 0;
+	/* A record two laptops changed two ways is settled before it is edited. */
+	if (!strcmp(app->home.rows[app->home.cur].status, "conflict")) {
+		tui_conflict_open(app, app->home.rows[app->home.cur].id);
+		return TUI_REDRAW;
+	}
 	return enter_form(app, app->home.rows[app->home.cur].id);
 }
 

@@ -45,6 +45,9 @@ enum tui_str {
 	S_REVIEW, S_NO_ERRORS, S_ITEM, S_NO_ITEMS, S_BAD_DATE, S_PAGE, S_HINT_HOME,
 	S_HINT_FORM, S_HINT_ROSTER, S_HINT_REVIEW, S_NEW_RECORD, S_TOO_SMALL, S_ERRORS, S_TYPING,
 	S_COL_ID, S_COL_STATUS, S_COL_ITEMS, S_COL_TITLE,
+	S_CONFLICT, S_CONFLICTS, S_CONFLICT_HELP, S_OURS, S_THEIRS, S_FIELD, S_VERSION,
+	S_K_OURS, S_K_THEIRS, S_K_SAVE, S_K_LEAVE, S_HINT_CONFLICT, S_TO_PICK, S_SETTLED,
+	S_WHOLE,
 	S_COUNT
 };
 const char *tui_str(bool en, enum tui_str id);
@@ -115,6 +118,16 @@ struct tui_home {
 	long counts[4];
 };
 
+struct store_conflict;
+
+/* A record in conflict being settled (screen_conflict.c): its answers changed two ways. */
+struct tui_conflict {
+	char *id;
+	struct store_conflict *items;
+	size_t n, cur;
+	int *pick; /* per item: 0 not yet, 1 this laptop's value, 2 the other's */
+};
+
 struct tui_app;
 
 /* One key of a screen: what it does and how `?` describes it. */
@@ -151,9 +164,18 @@ struct tui_app {
 	int (*on_yes)(struct tui_app *app);
 	struct tui_home home;
 	struct tui_edit edit;
+	struct tui_conflict conflict;
 };
 
-extern const struct tui_screen tui_home_screen, tui_form_screen;
+extern const struct tui_screen tui_home_screen, tui_form_screen, tui_conflict_screen;
+
+/*
+ * Opens the conflict screen on record id: its answers changed two ways,
+ * side by side, to pick per answer and save (workspace_resolve).  On
+ * failure the home screen stays, with a message.
+ */
+int tui_conflict_open(struct tui_app *app, const char *id);
+void tui_conflict_close(struct tui_conflict *c);
 
 /* Runs the app on an open workspace until the user quits.  Returns 0 or ERR_ENV. */
 int tui_run(struct workspace *ws, struct error *err);

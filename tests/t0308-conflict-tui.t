@@ -1,0 +1,121 @@
+#!/bin/sh
+# A record in conflict, settled in the app as a person would: Enter on it
+# in the home list, both values of each answer side by side in the form's
+# language, one picked per answer with the arrows, saved; then synced clean.
+. "$SRC/tests/lib.sh"
+
+uses_libgit2
+
+census=$SRC/tests/census
+id=04630-A-0001
+dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
+dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" --device A \
+	--remote district.git a >/dev/null
+dieutra init --commune 04630 --enumerator "Hà Văn Nam <nam@example.vn>" --device B \
+	--remote district.git b >/dev/null
+
+TERM=${TERM:-xterm}
+[ "$TERM" = dumb ] && TERM=xterm
+export TERM
+tm() {
+	tmux -S "$TEST_DIR/tmux.sock" -f /dev/null "$@"
+}
+trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
+screen() {
+	tm capture-pane -p
+}
+keys() {
+	tm send-keys "$@"
+}
+# see TEXT: waits (up to 30 s, for slow sanitizer builds) until the screen shows TEXT.
+see() {
+	n=0
+	while ! screen | grep -qF -- "$1"; do
+		n=$((n + 1))
+		if [ $n -gt 600 ] || ! tm has-session 2>/dev/null; then
+			echo "the screen never showed: $1" >&2
+			screen >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+# ended: waits until the app has quit.
+ended() {
+	n=0
+	while tm has-session 2>/dev/null; do
+		n=$((n + 1))
+		if [ $n -gt 600 ]; then
+			echo "the app did not quit" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# edit LAPTOP TIME SED-SCRIPT: changes the household on that laptop.
+edit() {
+	dieutra -C "$1" show $id | sed "$3" | DIEUTRA_NOW=$2 dieutra -C "$1" add - >/dev/null 2>&1
+}
+
+expect_success 'two answers changed two ways: a record in conflict on laptop B' '
+	dieutra -C a add "$census/01-lo-van-pang.yaml" >/dev/null 2>&1 &&
+	dieutra -C a sync >/dev/null &&
+	dieutra -C b sync >/dev/null &&
+	edit a 2026-11-23T10:00:00Z "s/village: .*/village: Khau Phạ/; s/poverty: .*/poverty: near_poor/" &&
+	edit b 2026-11-23T10:30:00Z "s/village: .*/village: Kho Vàng/; s/poverty: .*/poverty: neither/" &&
+	dieutra -C a sync >/dev/null &&
+	expect_code 1 dieutra -C b sync >out 2>err &&
+	test "$(cat out)" = "sent 0 new, 1 updated; received 0; 2 conflicts"
+'
+
+expect_success 'Enter on it shows both values of each answer, labels and choices in Vietnamese' '
+	tm new-session -d -x 100 -y 24 "exec \"$DIEUTRA\" -C \"$TEST_DIR/b\" 2>>$TEST_DIR/app.err" &&
+	see "xung đột" &&
+	keys Enter &&
+	see "Xung đột" &&
+	see "Máy này" &&
+	see "Máy khác" &&
+	see "Phân loại hộ" &&
+	see "[ ] Không thuộc diện nghèo" &&
+	see "[ ] Hộ cận nghèo" &&
+	see "[ ] Kho Vàng" &&
+	see "[ ] Khau Phạ"
+'
+
+expect_success 'saving before every answer is picked is refused' '
+	keys Right &&
+	see "[x] Hộ cận nghèo" &&
+	keys s &&
+	see "Còn câu chưa chọn" &&
+	dieutra -C b list --status conflict >list &&
+	grep -q "^$id  *conflict " list
+'
+
+expect_success 'one value picked per answer, then saved: the record is settled' '
+	keys Left &&
+	see "[x] Kho Vàng" &&
+	keys s &&
+	see "Đã giải quyết xung đột" &&
+	see "hoàn thành" &&
+	keys q &&
+	ended &&
+	dieutra -C b show $id >rec 2>conf &&
+	test ! -s conf &&
+	contains rec "status: complete" &&
+	contains rec "poverty: near_poor" &&
+	contains rec "village: Kho Vàng"
+'
+
+expect_success 'then the two laptops sync clean and agree' '
+	dieutra -C b sync >out &&
+	test "$(cat out)" = "sent 0 new, 1 updated; received 0" &&
+	dieutra -C a sync >out &&
+	test "$(cat out)" = "sent 0 new, 0 updated; received 1" &&
+	dieutra -C a show $id >reca &&
+	cmp rec reca &&
+	git -C district.git fsck --strict &&
+	test ! -s app.err
+'
+
+done_testing
