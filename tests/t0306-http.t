@@ -11,7 +11,9 @@ uses_libgit2
 web=$TEST_DIR/web
 pw=tule-s3cret-4630
 mkdir -p "$web/tmp"
-trap 'stop_pidfile "$web/nginx.pid"; stop_pidfile "$web/fcgiwrap.pid"; rm -rf "$TEST_DIR"' EXIT
+# The servers' ids are kept in the shell too: their files may be gone by the end.
+fcgi_pid= nginx_pid=
+trap 'kill $nginx_pid $fcgi_pid 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
 
 # Starts fcgiwrap and nginx (http on $port, https on $tls); says why when
 # they cannot be started.
@@ -22,7 +24,7 @@ start_web() {
 		-addext subjectAltName=DNS:localhost -keyout "$web/key.pem" \
 		-out "$web/cert.pem" 2>&1 || return 1
 	fcgiwrap -s "unix:$web/fcgi.sock" &
-	echo $! >"$web/fcgiwrap.pid"
+	fcgi_pid=$!
 	for try in 1 2 3 4 5; do
 		free_port
 		port=$free_port
@@ -65,11 +67,14 @@ start_web() {
 			EOF
 		} >"$web/nginx.conf"
 		nginx -p "$web" -c "$web/nginx.conf" -e "$web/error.log" &
-		if wait_for $! 30 git ls-remote "http://hoa:$pw@127.0.0.1:$port/district.git"; then
+		nginx_pid=$!
+		if wait_for $nginx_pid 30 git ls-remote "http://hoa:$pw@127.0.0.1:$port/district.git"
+		then
 			return 0
 		fi
-		kill $! 2>/dev/null
-		wait $! 2>/dev/null
+		kill $nginx_pid 2>/dev/null
+		wait $nginx_pid 2>/dev/null
+		nginx_pid=
 	done
 	echo "nginx did not serve the repository:"
 	cat "$web/error.log"

@@ -11,7 +11,9 @@ LSAN_OPTIONS="$LSAN_OPTIONS:suppressions=$SRC/tests/lsan-ssh.supp"
 
 srv=$TEST_DIR/sshd
 mkdir -p "$srv"
-trap 'stop_pidfile "$srv/sshd.pid"; stop_pidfile "$TEST_DIR/agent.pid"; rm -rf "$TEST_DIR"' EXIT
+# sshd's id is kept in the shell too: its file may be gone by the end.
+sshd_pid=
+trap 'kill $sshd_pid 2>/dev/null; stop_pidfile "$TEST_DIR/agent.pid"; rm -rf "$TEST_DIR"' EXIT
 
 # Starts sshd on $port; says why when it cannot be started.
 start_sshd() {
@@ -41,11 +43,13 @@ start_sshd() {
 		EOF
 		: >"$srv/sshd.log"
 		"$(command -v sshd)" -f "$srv/sshd_config" -D -E "$srv/sshd.log" &
-		if wait_for $! 30 grep -q "Server listening" "$srv/sshd.log"; then
+		sshd_pid=$!
+		if wait_for $sshd_pid 30 grep -q "Server listening" "$srv/sshd.log"; then
 			return 0
 		fi
-		kill $! 2>/dev/null
-		wait $! 2>/dev/null
+		kill $sshd_pid 2>/dev/null
+		wait $sshd_pid 2>/dev/null
+		sshd_pid=
 	done
 	echo "sshd did not start:"
 	cat "$srv/sshd.log"
