@@ -54,8 +54,8 @@ static const char *const strings[S_COUNT][2] = {
 	[S_NO_ITEMS] = { "Chưa có mục nào. Nhấn + để thêm.", "No items yet. Press + to add one." },
 	[S_BAD_DATE] = { "Ngày không hợp lệ: gõ dd/mm/yyyy", "Not a date: type dd/mm/yyyy" },
 	[S_PAGE] = { "Trang", "Page" },
-	[S_HINT_HOME] = { "?:phím  n:mới  Enter:mở  /:tìm  Tab:lọc  q:thoát",
-			  "?:keys  n:new  Enter:open  /:search  Tab:filter  q:quit" },
+	[S_HINT_HOME] = { "?:phím  n:mới  Enter:mở  /:tìm  Tab:lọc  s:đồng bộ  q:thoát",
+			  "?:keys  n:new  Enter:open  /:search  Tab:filter  s:sync  q:quit" },
 	[S_HINT_FORM] = { "F1:phím  ↑↓:câu  PgDn/PgUp:trang  F2:kiểu gõ  F10:kiểm tra  Esc:về",
 			  "F1:keys  ↑↓:field  PgDn/PgUp:page  F2:typing  F10:review  Esc:back" },
 	[S_HINT_ROSTER] = { "?:phím  +:thêm  Enter:sửa  -:xóa  PgDn/PgUp:trang  Esc:về",
@@ -70,6 +70,30 @@ static const char *const strings[S_COUNT][2] = {
 	[S_COL_STATUS] = { "Trạng thái", "Status" },
 	[S_COL_ITEMS] = { "Trẻ", "Kids" },
 	[S_COL_TITLE] = { "Hộ", "Household" },
+	[S_CONFLICT] = { "xung đột", "conflict" },
+	[S_COL_SENT] = { "Gửi huyện", "District" },
+	[S_SENT] = { "đã gửi", "sent" },
+	[S_UNSENT] = { "chưa gửi", "not sent" },
+	[S_DISTRICT_SAYS] = { "Huyện trả lại", "Returned by the district" },
+	[S_K_SYNC] = { "đồng bộ với huyện", "sync with the district" },
+	[S_SYNCING] = { "Đang đồng bộ với huyện…", "Syncing with the district…" },
+	[S_SYNC_COMMITTING] = { "Đang ghi", "Committing" },
+	[S_SYNC_RECEIVING] = { "Đang nhận", "Receiving" },
+	[S_SYNC_SENDING] = { "Đang gửi", "Sending" },
+	[S_OBJECTS] = { "đối tượng", "objects" },
+	[S_SYNC_NO_REMOTE] = {
+		"Chưa có kho của huyện: chạy `dieutra sync --remote URL` một lần "
+		"(ví dụ /media/usb/district.git)",
+		"No district repository yet: run `dieutra sync --remote URL` once "
+		"(e.g. /media/usb/district.git)" },
+	[S_SYNC_FAILED] = { "Đồng bộ không được", "Sync failed" },
+	[S_W_SENT] = { "đã gửi", "sent" },
+	[S_W_NEW] = { "mới", "new" },
+	[S_W_UPDATED] = { "cập nhật", "updated" },
+	[S_W_RECEIVED] = { "đã nhận", "received" },
+	[S_W_CONFLICT] = { "xung đột", "conflict" },
+	[S_W_CONFLICTS] = { "xung đột", "conflicts" },
+	[S_K_FILTER_BACK] = { "lọc: trạng thái trước", "filter: the status before" },
 };
 
 const char *tui_str(bool en, enum tui_str id)

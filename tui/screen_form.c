@@ -242,9 +242,14 @@ static int prev_page(struct tui_app *app, int key)
 
 static int close_form(struct tui_app *app)
 {
+	/* Only this record changed: the list reads it again, not every record. */
+	char *id = app->edit.rec.id ? xstrdup(app->edit.rec.id) : NULL;
+
 	tui_edit_close(&app->edit);
 	app->screen = &tui_home_screen;
-	tui_home_load(app);
+	if (id)
+		tui_home_reload(app, id);
+	free(id);
 	return TUI_REDRAW;
 }
 

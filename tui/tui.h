@@ -23,6 +23,7 @@
 
 struct workspace;
 struct form_field;
+struct store_row;
 
 /* What a key handler asks of the loop. */
 enum {
@@ -45,6 +46,10 @@ enum tui_str {
 	S_REVIEW, S_NO_ERRORS, S_ITEM, S_NO_ITEMS, S_BAD_DATE, S_PAGE, S_HINT_HOME,
 	S_HINT_FORM, S_HINT_ROSTER, S_HINT_REVIEW, S_NEW_RECORD, S_TOO_SMALL, S_ERRORS, S_TYPING,
 	S_COL_ID, S_COL_STATUS, S_COL_ITEMS, S_COL_TITLE,
+	S_CONFLICT, S_COL_SENT, S_SENT, S_UNSENT, S_DISTRICT_SAYS, S_K_SYNC, S_SYNCING,
+	S_SYNC_COMMITTING, S_SYNC_RECEIVING, S_SYNC_SENDING, S_OBJECTS, S_SYNC_NO_REMOTE,
+	S_SYNC_FAILED, S_W_SENT, S_W_NEW, S_W_UPDATED, S_W_RECEIVED, S_W_CONFLICT,
+	S_W_CONFLICTS, S_K_FILTER_BACK,
 	S_COUNT
 };
 const char *tui_str(bool en, enum tui_str id);
@@ -101,19 +106,58 @@ struct tui_edit {
 	size_t *kept, nkept;
 };
 
+/* The statuses a record can have, in the order the home screen counts and filters them. */
+enum { TUI_NSTATUS = 5 };
+extern const char *const tui_statuses[TUI_NSTATUS];
+
+/* A record of the home list. */
+struct tui_home_row {
+	char *id, *status, *title; /* one allocation with key, freed through id */
+	char *key;    /* the store's folded search key */
+	long items;   /* items of the form's first repeat (children); -1: unknown */
+	bool counted; /* items was looked up (only rows on screen are) */
+	int sent;     /* 1 the district has this version, 0 not, -1 not looked up yet */
+};
+
+/*
+ * The home screen's list: every record of the store, read once (with its
+ * search key, never its answers) and kept in id order, and those the
+ * status filter and the search let through, found in memory at each key.
+ */
 struct tui_home {
 	struct tui_line search;
 	bool searching;    /* keys go to the search line */
-	int filter;        /* -1: every status, else index of draft/complete/void/rejected */
-	struct tui_home_row {
-		char *id, *status, *title;
-		long items;   /* items of the form's first repeat (children); -1: unknown */
-		bool counted; /* items was looked up (only rows on screen are) */
-	} *rows;
-	size_t n, alloc;
-	size_t cur, top;
-	long counts[4];
+	int filter;        /* -1: every status, else an index into tui_statuses */
+	struct tui_home_row *rows;
+	size_t nrows, arows;
+	bool unsorted;     /* rows were added out of id order: sorted before use */
+	bool partial;      /* only the first screen's rows are read yet */
+	size_t *shown;     /* indices into rows of those shown, in id order */
+	size_t n, ashown;
+	char *query;       /* the folded search shown has been filtered by; NULL: none yet */
+	int query_filter;  /* the filter it was with */
+	size_t cur, top;   /* the cursor and the first row drawn, in shown */
+	long counts[TUI_NSTATUS];
 };
+
+/*
+ * The list's logic (home_list.c), apart from the store and the screen.
+ * tui_home_add() adds a record of a list being read (copying row's id,
+ * status, title and search), in any order; tui_home_put() adds one or,
+ * when one of that id is there, replaces it.
+ * tui_home_filter() recounts and finds the rows shown for the filter and
+ * the search line's text: every word of it (case and diacritics ignored)
+ * must occur in the row's key, as `dieutra list --search` matches; a
+ * search that only grew since the last call is looked for in the rows
+ * shown, not in all.  tui_home_row_at() is the row under the cursor, or
+ * NULL.  tui_home_clear() drops the rows; tui_home_release() frees all.
+ */
+void tui_home_add(struct tui_home *h, const struct store_row *row);
+void tui_home_put(struct tui_home *h, const struct store_row *row);
+void tui_home_filter(struct tui_home *h);
+struct tui_home_row *tui_home_row_at(struct tui_home *h);
+void tui_home_clear(struct tui_home *h);
+void tui_home_release(struct tui_home *h);
 
 struct tui_app;
 
@@ -155,8 +199,26 @@ struct tui_app {
 
 extern const struct tui_screen tui_home_screen, tui_form_screen;
 
-/* Runs the app on an open workspace until the user quits.  Returns 0 or ERR_ENV. */
+/*
+ * Runs the app on an open workspace until the user quits, or until SIGHUP,
+ * SIGTERM or SIGINT (Ctrl-C), which save the field being typed first.
+ * Returns 0 or ERR_USAGE (not a terminal).
+ */
 int tui_run(struct workspace *ws, struct error *err);
+/*
+ * The parts of tui_run(), for a program that drives the app itself (the
+ * benchmark, on a terminal of its own): tui_app_init() sets app up on ws,
+ * home screen shown with only its first screen of rows read (curses started
+ * first): the caller reads the rest, tui_home_load(app, false), once that
+ * screen is drawn;
+ * tui_draw() draws the current screen and refreshes the terminal;
+ * tui_dispatch() handles one key and returns TUI_* flags;
+ * tui_app_release() frees what app holds (not ws).
+ */
+void tui_app_init(struct tui_app *app, struct workspace *ws);
+void tui_draw(struct tui_app *app);
+int tui_dispatch(struct tui_app *app, int key);
+void tui_app_release(struct tui_app *app);
 /* Attributes for the error lines and the bars, plain when there are no colours. */
 int tui_attr_error(const struct tui_app *app);
 int tui_attr_bar(const struct tui_app *app);
@@ -171,6 +233,12 @@ int tui_toggle_lang(struct tui_app *app, int key);
 int tui_toggle_input(struct tui_app *app, int key);
 /* Shows the keys of the current screen. */
 int tui_show_help(struct tui_app *app, int key);
+/*
+ * Syncs with the district (sync_run), its progress on the status line,
+ * then its one-line summary or why it failed there, and the list read
+ * again (app_sync.c).
+ */
+int tui_sync(struct tui_app *app, int key);
 /*
  * Applies an editing key (a character, Backspace, Delete, arrows, Home, End)
  * to l: TUI_REDRAW, with *changed telling whether the text changed (an
@@ -199,10 +267,13 @@ void tui_form_draw(struct tui_app *app);
 /* A field's label in the app's language, or its name. */
 const char *tui_label(const struct tui_app *app, const struct form_field *f);
 
-/* Home: reloads the list from the store (search, filter, counts). */
-void tui_home_load(struct tui_app *app);
-/* Frees the list and the search line. */
-void tui_home_release(struct tui_home *h);
+/*
+ * Home (screen_home.c): tui_home_load() reads the list again from the
+ * store (first: only the rows of the first screen, and the counts);
+ * tui_home_reload() reads again only record id, after it was changed.
+ */
+void tui_home_load(struct tui_app *app, bool first);
+void tui_home_reload(struct tui_app *app, const char *id);
 
 /*
  * The record being edited (app_record.c).  tui_edit_open() loads record id
