@@ -65,9 +65,6 @@ UNIT_DEPS_lineedit = $(call m,util text) $(call tuio,telex lineedit)
 UNIT_DEPS_app_date = $(call m,util) $(call tuio,app_date)
 UNIT_DEPS_remote = $(call m,util) $(BUILD)/sync/remote.o
 UNIT_DEPS_home_list = $(call m,util text record store) $(call tuio,home_list lineedit telex)
-# Benchmarks (tests/bench/bench_NAME.c) link the whole app but its commands.
-BENCH_DEPS = $(filter-out $(BUILD)/tui/main.o $(BUILD)/tui/cmd_%.o,$(TUI_OBJ)) $(SYNC_OBJ) \
-	     $(FORMS_OBJ)
 
 .PHONY: all check unit shell-tests run deps clean fuzz fuzz-run lint bench FORCE
 .DELETE_ON_ERROR:
@@ -99,9 +96,6 @@ $(BUILD)/%.o: %.c
 .SECONDEXPANSION:
 $(BUILD)/tests/unit/test_%: $(BUILD)/tests/unit/test_%.o $$(UNIT_DEPS_$$*)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
-
-$(BUILD)/tests/bench/bench_%: $(BUILD)/tests/bench/bench_%.o $(BENCH_DEPS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do $$t; done
