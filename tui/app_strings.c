@@ -94,6 +94,15 @@ static const char *const strings[S_COUNT][2] = {
 	[S_W_CONFLICT] = { "xung đột", "conflict" },
 	[S_W_CONFLICTS] = { "xung đột", "conflicts" },
 	[S_K_FILTER_BACK] = { "lọc: trạng thái trước", "filter: the status before" },
+	[S_K_RESTORE] = { "khôi phục hồ sơ đã hủy", "restore a voided record" },
+	[S_Q_RESTORE] = { "Khôi phục hồ sơ này (thành nháp)?",
+			  "Restore this record (as a draft)?" },
+	[S_RESTORED] = { "Đã khôi phục hồ sơ", "Record restored" },
+	[S_IS_VOID] = { "Hồ sơ đã hủy: F4 để khôi phục", "Voided record: F4 restores it" },
+	[S_EXPECTED] = { "Số mục cần có", "Items expected" },
+	[S_ALL_ITEMS] = { "Đã đủ số mục cần có", "All the expected items are there" },
+	[S_K_TICK] = { "chọn / bỏ chọn mục dưới con trỏ", "choose / unchoose the one marked" },
+	[S_K_CHOICE] = { "con trỏ lựa chọn: trước / sau", "choice marker: back / on" },
 };
 
 const char *tui_str(bool en, enum tui_str id)

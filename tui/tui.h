@@ -49,7 +49,8 @@ enum tui_str {
 	S_CONFLICT, S_COL_SENT, S_SENT, S_UNSENT, S_DISTRICT_SAYS, S_K_SYNC, S_SYNCING,
 	S_SYNC_COMMITTING, S_SYNC_RECEIVING, S_SYNC_SENDING, S_OBJECTS, S_SYNC_NO_REMOTE,
 	S_SYNC_FAILED, S_W_SENT, S_W_NEW, S_W_UPDATED, S_W_RECEIVED, S_W_CONFLICT,
-	S_W_CONFLICTS, S_K_FILTER_BACK,
+	S_W_CONFLICTS, S_K_FILTER_BACK, S_K_RESTORE, S_Q_RESTORE, S_RESTORED, S_IS_VOID,
+	S_EXPECTED, S_ALL_ITEMS, S_K_TICK, S_K_CHOICE,
 	S_COUNT
 };
 const char *tui_str(bool en, enum tui_str id);
@@ -91,6 +92,7 @@ struct tui_edit {
 	size_t top;        /* first slot drawn: the page's scroll */
 	struct tui_line line;   /* the text being typed in the current field */
 	bool line_dirty;        /* line differs from the stored answer */
+	size_t choice;          /* the marked choice of the current select field (Space) */
 	char **touched;         /* paths of fields the cursor has left */
 	size_t ntouched, atouched;
 	char *note;             /* a refusal shown under the current field, or NULL */
@@ -283,8 +285,15 @@ void tui_home_reload(struct tui_app *app, const char *id);
 int tui_edit_open(struct tui_app *app, const char *id);
 void tui_edit_close(struct tui_edit *e);
 void tui_edit_refresh(struct tui_app *app);
-/* Saves rec as a draft (workspace_save); refusals go to err.  0 or ERR_*. */
+/*
+ * Saves rec (workspace_save) as a draft, or as void when it is void (an
+ * answer changed in a void record does not bring it back); refusals go to
+ * err.  0 or ERR_*.  tui_edit_restore() saves it as a draft, void or not:
+ * the person's explicit choice.  tui_edit_void(): whether rec is void.
+ */
 int tui_edit_save(struct tui_app *app, struct error *err);
+int tui_edit_restore(struct tui_app *app, struct error *err);
+bool tui_edit_void(const struct tui_edit *e);
 /* Finalizes: saves rec as complete; on ERR_DATA the problems stay in e->errors. */
 int tui_edit_finalize(struct tui_app *app);
 
@@ -313,6 +322,12 @@ bool tui_slot_touched(const struct tui_edit *e, struct tui_slot s);
 void tui_slot_touch(struct tui_edit *e, struct tui_slot s);
 /* Finds the page and slot index of the field at path; false when not shown. */
 bool tui_edit_find(const struct tui_edit *e, const char *path, size_t *page, size_t *slot);
+/*
+ * How many items rep's repeat_count asks for, as answered so far (the
+ * number of children given earlier), or -1: no repeat_count, or not
+ * answered yet.  Adding items beyond it is refused.
+ */
+long tui_edit_repeat_count(const struct tui_app *app, const struct form_field *rep);
 /* The repeat's list in rec (NULL when it has no item) and adding / removing items. */
 struct record_node *tui_edit_items(const struct record *r, const struct form_field *rep);
 void tui_edit_add_item(struct tui_edit *e, const struct form_field *rep);
