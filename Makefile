@@ -67,6 +67,7 @@ UNIT_DEPS_telex = $(call m,util text) $(call tuio,telex)
 UNIT_DEPS_lineedit = $(call m,util text) $(call tuio,telex lineedit)
 UNIT_DEPS_app_date = $(call m,util) $(call tuio,app_date)
 UNIT_DEPS_remote = $(call m,util) $(BUILD)/sync/remote.o
+UNIT_DEPS_home_list = $(call m,util text record store) $(call tuio,home_list lineedit telex)
 
 .PHONY: all check unit shell-tests soak run deps clean fuzz fuzz-run regress valgrind lint bench \
 	FORCE

@@ -59,6 +59,7 @@ int store_next_seq(struct store *s, long *seq, struct error *err);
 struct store_row {
 	char *id, *status, *title, *created, *modified;
 	char *body; /* the canonical text (record_write); NULL in listings */
+	char *search; /* the folded search key: only from store_list_keys() */
 };
 void store_row_release(struct store_row *row);
 
@@ -104,6 +105,18 @@ struct store_query {
 int store_list(struct store *s, const struct store_query *q,
 	       int (*fn)(void *data, const struct store_row *row), void *data,
 	       struct error *err);
+
+/*
+ * The list behind a screen of records: calls fn, as store_list() does, for
+ * every record (only record id when id is not NULL) with its id, status,
+ * title and folded search key (row->search: what store_query.search words
+ * are looked for in), without its body.  With limit > 0, the first limit
+ * records in id order; otherwise all in the order they are stored, which
+ * reads a long list several times faster than id order: the caller sorts.
+ */
+int store_list_keys(struct store *s, const char *id, int limit,
+		    int (*fn)(void *data, const struct store_row *row), void *data,
+		    struct error *err);
 
 /*
  * As store_put(), for a record that came from the district repository: the

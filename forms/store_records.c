@@ -25,6 +25,7 @@ void store_row_release(struct store_row *row)
 	free(row->created);
 	free(row->modified);
 	free(row->body);
+	free(row->search);
 	memset(row, 0, sizeof(*row));
 }
 
@@ -375,6 +376,52 @@ out:
 	sqlite3_finalize(st);
 	for (i = 0; i < npat; i++)
 		free(pat[i]);
+	return ret;
+}
+
+/*
+ * Without a limit the table is read in its own order: in id order, every
+ * row would be looked up through the id index, one seek each.
+ */
+static const char *const keys_sql[] = {
+	"SELECT id, status, title, search FROM records",
+	"SELECT id, status, title, search FROM records ORDER BY id LIMIT ?1",
+	"SELECT id, status, title, search FROM records WHERE id = ?1",
+};
+
+int store_list_keys(struct store *s, const char *id, int limit,
+		    int (*fn)(void *data, const struct store_row *row), void *data,
+		    struct error *err)
+{
+	struct store_row row = { 0 };
+	sqlite3_stmt *st = NULL;
+	int rc, ret = ERR_ENV;
+
+	rc = sqlite3_prepare_v2(s->db, keys_sql[id ? 2 : limit > 0], -1, &st, NULL);
+	if (rc == SQLITE_OK && id)
+		rc = store_bind_text(st, 1, id);
+	else if (rc == SQLITE_OK && limit > 0)
+		rc = sqlite3_bind_int(st, 1, limit);
+	if (rc != SQLITE_OK) {
+		ret = store_db_error(s, rc, "cannot list the records", err);
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.id = (char *)sqlite3_column_text(st, 0);
+		row.status = (char *)sqlite3_column_text(st, 1);
+		row.title = (char *)sqlite3_column_text(st, 2);
+		row.search = (char *)sqlite3_column_text(st, 3);
+		ret = fn(data, &row);
+		if (ret)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		ret = store_db_error(s, rc, "cannot list the records", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
 	return ret;
 }
 

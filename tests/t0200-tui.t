@@ -2,83 +2,27 @@
 # The full-screen app, driven in tmux as a person would: keys in, the
 # screen read back with capture-pane (as tmux's own regress/ tests do).
 . "$SRC/tests/lib.sh"
+. "$SRC/tests/lib-tui.sh"
 
 form=$SRC/tests/forms/demo/household.yaml
 dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" \
 	--device A --schema "$form" ws >/dev/null
 dieutra -C ws add "$SRC"/tests/forms/demo/records/*.yaml >/dev/null 2>&1
 
-TERM=${TERM:-xterm}
-[ "$TERM" = dumb ] && TERM=xterm
-export TERM
-# Each start of the app gets a tmux server of its own (tmux.1, tmux.2...),
-# so that one shutting down never races the next; $TEST_DIR/tmux names the current one.
-tm() {
-	tmux -S "$(cat "$TEST_DIR/tmux")" -f /dev/null "$@"
-}
-trap 'for s in "$TEST_DIR"/tmux.*; do tmux -S "$s" kill-server 2>/dev/null; done
-      rm -rf "$TEST_DIR"' EXIT
-
-# app: starts the app on $WS (default ws) in a fresh 80x24 window (the pane's
-# pid is the app's).
-app() {
-	if [ -f "$TEST_DIR/tmux" ]; then
-		tm kill-server 2>/dev/null || true
-	fi
-	echo x >>"$TEST_DIR/starts"
-	echo "$TEST_DIR/tmux.$(wc -l <"$TEST_DIR/starts")" >"$TEST_DIR/tmux"
-	tm new-session -d -x 80 -y 24 "exec \"$DIEUTRA\" -C \"$TEST_DIR/${WS:-ws}\" 2>>$TEST_DIR/app.err"
-}
-screen() {
-	tm capture-pane -p
-}
-keys() {
-	tm send-keys "$@"
-}
-# typed TEXT: sends TEXT as typed characters, nothing interpreted.
-typed() {
-	tm send-keys -l "$1"
-}
-# see TEXT: waits (up to 10 s) until the screen shows TEXT.
-see() {
-	n=0
-	while ! screen | grep -qF -- "$1"; do
-		n=$((n + 1))
-		if [ $n -gt 200 ] || ! tm has-session 2>/dev/null; then
-			echo "the screen never showed: $1" >&2
-			screen >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-# gone TEXT: waits until the screen no longer shows TEXT.
-gone() {
-	n=0
-	while screen | grep -qF -- "$1"; do
-		n=$((n + 1))
-		if [ $n -gt 200 ] || ! tm has-session 2>/dev/null; then
-			echo "the screen still shows: $1" >&2
-			screen >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-
 expect_success 'dieutra alone opens the app: the records, their counts' '
 	app &&
 	see "04630-A-0003" &&
-	see "3 hồ sơ: nháp 1 · hoàn thành 2" &&
+	see "3 hồ sơ: nháp 1 · hoàn thành 2 · đã hủy 0 · bị trả lại 0 · xung đột 0" &&
 	see "Lò Văn Pâng - Bản Lướt" &&
-	see "Mã hồ sơ       Trạng thái  Trẻ  Hộ" &&
-	see "04630-A-0001   hoàn thành    2  Lò Văn Pâng" &&
-	see "04630-A-0003   nháp          0  Hà Thị Thủy" &&
+	see "Mã hồ sơ       Trạng thái  Trẻ  Gửi huyện Hộ" &&
+	see "04630-A-0001   hoàn thành    2  chưa gửi  Lò Văn Pâng" &&
+	see "04630-A-0003   nháp          0  chưa gửi  Hà Thị Thủy" &&
 	see "TELEX"
 '
 
-expect_success '? shows the keys of the screen, any key closes them' '
+expect_success '? shows every key of the screen, any key closes them' '
 	keys "?" && see "Phím của màn hình này" &&
+	see "↑ k PgUp" && see "Shift-Tab" && see "đồng bộ với huyện" && see "F3 L" &&
 	keys x && gone "Phím của màn hình này"
 '
 
@@ -88,9 +32,13 @@ expect_success 'search as you type ignores case and diacritics' '
 	keys Escape && see "04630-A-0001"
 '
 
-expect_success 'Tab filters by status' '
+expect_success 'Tab filters by status, through every status, and back to all' '
 	keys Tab && see "Lọc: nháp" && gone "04630-A-0001" && see "04630-A-0003" &&
-	keys Tab Tab Tab Tab && see "Lọc: tất cả" && see "04630-A-0001"
+	keys Tab && see "Lọc: hoàn thành" && see "04630-A-0001" && gone "04630-A-0003" &&
+	keys Tab && see "Lọc: đã hủy" && see "Không có hồ sơ nào" &&
+	keys Tab && see "Lọc: bị trả lại" && keys Tab && see "Lọc: xung đột" &&
+	keys Tab && see "Lọc: tất cả" && see "04630-A-0001" && see "04630-A-0003" &&
+	keys BTab && see "Lọc: xung đột" && keys Tab && see "Lọc: tất cả"
 '
 
 expect_success 'a new household: Telex typing, answers saved as they are left' '
@@ -200,12 +148,31 @@ expect_success 'a closed terminal keeps the field being typed, and the app ends'
 	keys Enter Enter &&
 	see "Bản Na" && keys Down && typed "Lof Vawn Tam" && see "Lò Văn Tam" &&
 	pid=$(tm display -p "#{pane_pid}") &&
-	tm kill-server &&
-	n=0 && while kill -0 "$pid" 2>/dev/null; do
-		n=$((n + 1)) && test $n -lt 600 && sleep 0.05
-	done &&
+	tm kill-server && ended "$pid" &&
 	dieutra -C ws show 04630-A-0005 >draft &&
 	contains draft "head_name: Lò Văn Tam"
+'
+
+expect_success 'Ctrl-C keeps the field being typed, and the app ends' '
+	app && see "04630-A-0005" &&
+	keys / && typed "ban na" && see "04630-A-0005" && gone "04630-A-0001" &&
+	keys Enter Enter && see "Bản Na" && keys Down && see "Lò Văn Tam" &&
+	keys End && typed " Tuaans" && see "Lò Văn Tam Tuấn" &&
+	pid=$(tm display -p "#{pane_pid}") &&
+	keys C-c && ended "$pid" &&
+	dieutra -C ws show 04630-A-0005 >draft &&
+	contains draft "head_name: Lò Văn Tam Tuấn"
+'
+
+expect_success 'SIGTERM keeps the field being typed, and the app ends' '
+	app && see "04630-A-0005" &&
+	keys / && typed "ban na" && see "04630-A-0005" && gone "04630-A-0001" &&
+	keys Enter Enter && see "Bản Na" && keys Down && see "Lò Văn Tam Tuấn" &&
+	keys End && typed " Anh" && see "Lò Văn Tam Tuấn Anh" &&
+	pid=$(tm display -p "#{pane_pid}") &&
+	kill -TERM "$pid" && ended "$pid" &&
+	dieutra -C ws show 04630-A-0005 >draft &&
+	contains draft "head_name: Lò Văn Tam Tuấn Anh"
 '
 
 expect_success 'a resize redraws the screen, at 80x24 and larger' '

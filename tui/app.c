@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "form.h"
 #include "text.h"
 #include "tui.h"
@@ -183,7 +182,7 @@ static void draw_help(struct tui_app *app)
 	attroff(A_REVERSE);
 }
 
-static void draw(struct tui_app *app)
+void tui_draw(struct tui_app *app)
 {
 	erase();
 	app->cy = -1;
@@ -202,7 +201,7 @@ static void draw(struct tui_app *app)
 	refresh();
 }
 
-static int dispatch(struct tui_app *app, int key)
+int tui_dispatch(struct tui_app *app, int key)
 {
 	const struct tui_screen *sc = app->screen;
 	size_t i;
@@ -233,39 +232,66 @@ static int dispatch(struct tui_app *app, int key)
 	return 0;
 }
 
-static volatile sig_atomic_t hung_up;
+static volatile sig_atomic_t ending;
 
-static void on_hangup(int sig)
+/* SIGHUP, SIGTERM, SIGINT (Ctrl-C): end the app, but only after saving. */
+static void on_end(int sig)
 {
 	(void)sig;
-	hung_up = 1;
+	ending = 1;
 }
 
-static void start_curses(struct tui_app *app)
+/* Starts curses on the terminal; returns whether colours are used. */
+static bool start_curses(void)
 {
-	struct sigaction sa;
-
 	const char *no_color = getenv("NO_COLOR");
+	struct sigaction sa;
+	bool color;
 
 	/* No SA_RESTART: the read of a key returns, and the loop sees the flag. */
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_hangup;
+	sa.sa_handler = on_end;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	initscr();
 	cbreak();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
-	app->color = has_colors() && !(no_color && *no_color);
-	if (app->color) {
+	color = has_colors() && !(no_color && *no_color);
+	if (color) {
 		start_color();
 		use_default_colors();
 		init_pair(PAIR_BAR, COLOR_WHITE, COLOR_BLUE);
 		init_pair(PAIR_ERROR, COLOR_RED, -1);
 	}
+	return color;
+}
+
+void tui_app_init(struct tui_app *app, struct workspace *ws)
+{
+	memset(app, 0, sizeof(*app));
+	app->ws = ws;
+	app->lang = form_lang(&ws->form, "vi");
+	app->input = TUI_INPUT_TELEX;
+	app->question = S_COUNT;
+	app->screen = &tui_home_screen;
+	tui_line_init(&app->home.search);
+	tui_line_set_mode(&app->home.search, app->input);
+	app->home.filter = -1;
+	tui_home_load(app, true);
+}
+
+void tui_app_release(struct tui_app *app)
+{
+	tui_edit_close(&app->edit);
+	tui_conflict_close(&app->conflict);
+	tui_home_release(&app->home);
+	free(app->message);
+	app->message = NULL;
 }
 
 int tui_run(struct workspace *ws, struct error *err)
@@ -273,31 +299,30 @@ int tui_run(struct workspace *ws, struct error *err)
 	struct tui_app app;
 	wint_t wc;
 	int rc, key;
+	bool color;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return error_add(err, ERR_USAGE,
 				 "dieutra: the app needs a terminal; use the commands "
 				 "(see `dieutra --help`) in scripts");
-	memset(&app, 0, sizeof(app));
-	app.ws = ws;
-	app.lang = form_lang(&ws->form, "vi");
-	app.input = TUI_INPUT_TELEX;
-	app.question = S_COUNT;
-	app.screen = &tui_home_screen;
-	tui_line_init(&app.home.search);
-	tui_line_set_mode(&app.home.search, app.input);
-	app.home.filter = -1;
-	start_curses(&app);
-	tui_home_load(&app);
+	color = start_curses();
+	tui_app_init(&app, ws);
+	app.color = color;
 	for (;;) {
-		draw(&app);
+		tui_draw(&app);
+		if (app.home.partial) {
+			/* The first screen is up: the rest of the list is read while it is looked at. */
+			tui_home_load(&app, false);
+			continue;
+		}
 		errno = 0;
-		rc = get_wch(&wc);
-		if (hung_up || (rc == ERR && errno != EINTR)) {
+		rc = ending ? ERR : get_wch(&wc);
+		if (ending || (rc == ERR && errno != EINTR)) {
 			/*
-			 * The terminal is gone (ssh dropped, window closed): keep what
-			 * was being typed, as leaving the field would, and stop
-			 * rather than read a dead terminal forever.
+			 * The terminal is gone (ssh dropped, window closed) or the
+			 * app was told to end: keep what was being typed, as
+			 * leaving the field would, and stop rather than read a
+			 * dead terminal forever.
 			 */
 			if (app.edit.open)
 				tui_form_leave(&app);
@@ -308,26 +333,10 @@ int tui_run(struct workspace *ws, struct error *err)
 		key = rc == KEY_CODE_YES ? TUI_FKEY((int)wc) : (int)wc;
 		if (key == TUI_FKEY(KEY_RESIZE))
 			continue;
-		if (dispatch(&app, key) & TUI_QUIT)
+		if (tui_dispatch(&app, key) & TUI_QUIT)
 			break;
 	}
 	endwin();
-	tui_edit_close(&app.edit);
-	tui_conflict_close(&app.conflict);
-	tui_home_release(&app.home);
-	free(app.message);
+	tui_app_release(&app);
 	return 0;
-}
-
-int cmd_tui(int argc, char **argv, struct cli *cli)
-{
-	int ret;
-
-	(void)argv;
-	if (argc > 1)
-		return cli_usage_error(cli, "the app takes no arguments");
-	ret = cli_workspace(cli);
-	if (ret)
-		return ret;
-	return tui_run(&cli->ws, &cli->err);
 }

@@ -7,6 +7,8 @@
  * Fields inside one level of repeat are edited; a repeat nested in a
  * repeat item is not shown.
  */
+#include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +226,21 @@ static int lookup(void *data, const char *name, struct expr_value *out)
 		expr_set_string(out, tui_slot_value(c->r, s));
 	}
 	return 0;
+}
+
+long tui_edit_repeat_count(const struct tui_app *app, const struct form_field *rep)
+{
+	const struct tui_edit *e = &app->edit;
+	struct eval_ctx c = { &e->view, &app->ws->form, NULL, SIZE_MAX, NULL, NULL };
+	struct expr_ctx ctx = { lookup, NULL, NULL, &c, NULL, 0, util_now() };
+	struct expr_value v = EXPR_VALUE_INIT;
+	double n = -1;
+
+	if (rep->repeat_count && !expr_eval(rep->repeat_count, &ctx, &v, NULL))
+		n = expr_to_number(&v);
+	expr_value_release(&v);
+	/* Not answered yet, or not a count: nothing limits the roster. */
+	return isfinite(n) && n >= 0 && n <= (double)LONG_MAX ? (long)n : -1;
 }
 
 /* Whether s and every group or repeat around it are relevant in view. */
@@ -537,7 +554,18 @@ static int save_as(struct tui_app *app, const char *status, struct error *err)
 	return 0;
 }
 
+bool tui_edit_void(const struct tui_edit *e)
+{
+	return e->rec.status && !strcmp(e->rec.status, "void");
+}
+
 int tui_edit_save(struct tui_app *app, struct error *err)
+{
+	/* A void record stays void until restored: an answer changed does not revive it. */
+	return save_as(app, tui_edit_void(&app->edit) ? "void" : "draft", err);
+}
+
+int tui_edit_restore(struct tui_app *app, struct error *err)
 {
 	return save_as(app, "draft", err);
 }

@@ -165,9 +165,10 @@ static void draw_conflict(struct tui_app *app)
 static int leave(struct tui_app *app, int key)
 {
 	(void)key;
+	if (app->conflict.id)
+		tui_home_reload(app, app->conflict.id);
 	tui_conflict_close(&app->conflict);
 	app->screen = &tui_home_screen;
-	tui_home_load(app);
 	return TUI_REDRAW;
 }
 

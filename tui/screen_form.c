@@ -55,6 +55,7 @@ void tui_form_enter(struct tui_app *app)
 	free(e->note);
 	e->note = NULL;
 	e->line_dirty = false;
+	e->choice = 0;
 	tui_line_clear(&e->line);
 	tui_line_set_mode(&e->line, app->input);
 	if (!current(app, &s) || !typed_field(s.f) || tui_long_list(s.f))
@@ -242,9 +243,14 @@ static int prev_page(struct tui_app *app, int key)
 
 static int close_form(struct tui_app *app)
 {
+	/* Only this record changed: the list reads it again, not every record. */
+	char *id = app->edit.rec.id ? xstrdup(app->edit.rec.id) : NULL;
+
 	tui_edit_close(&app->edit);
 	app->screen = &tui_home_screen;
-	tui_home_load(app);
+	if (id)
+		tui_home_reload(app, id);
+	free(id);
 	return TUI_REDRAW;
 }
 
@@ -276,8 +282,13 @@ static int back(struct tui_app *app, int key)
 
 static int finalize(struct tui_app *app)
 {
-	int ret = tui_edit_finalize(app);
+	int ret;
 
+	if (tui_edit_void(&app->edit)) {
+		tui_message(app, "%s", tui_str(app->en, S_IS_VOID));
+		return TUI_REDRAW;
+	}
+	ret = tui_edit_finalize(app);
 	if (!ret) {
 		char *msg = xasprintf("%s: %s", tui_str(app->en, S_FINALIZED), app->edit.rec.id);
 
@@ -299,6 +310,29 @@ static int review(struct tui_app *app, int key)
 	if (page(app)->kind == TUI_PAGE_REVIEW)
 		return finalize(app);
 	return go(app, app->edit.npages - 1, 0);
+}
+
+static int restore_now(struct tui_app *app)
+{
+	struct error err = ERROR_INIT;
+
+	if (tui_edit_restore(app, &err))
+		tui_message(app, "%s", err.n ? err.items[0].msg : "");
+	else
+		tui_message(app, "%s: %s", tui_str(app->en, S_RESTORED), app->edit.rec.id);
+	error_release(&err);
+	tui_form_enter(app);
+	return TUI_REDRAW;
+}
+
+/* F4: a void record back to a draft, after a question; nothing else restores it. */
+static int restore(struct tui_app *app, int key)
+{
+	(void)key;
+	if (!tui_edit_void(&app->edit) || !leave_field(app))
+		return TUI_REDRAW;
+	tui_ask(app, S_Q_RESTORE, restore_now);
+	return TUI_REDRAW;
 }
 
 /* Enter in a long list: the first choice matching what was typed is the answer. */
@@ -363,9 +397,17 @@ static int add_item(struct tui_app *app, int key)
 	struct record_node *list;
 	struct error err = ERROR_INIT;
 
+	long want;
+
 	(void)key;
 	if (!rep || !leave_field(app))
 		return TUI_REDRAW;
+	want = tui_edit_repeat_count(app, rep);
+	list = tui_edit_items(&app->edit.view, rep);
+	if (want >= 0 && (list ? (long)list->nkids : 0) >= want) {
+		tui_message(app, "%s: %ld", tui_str(app->en, S_ALL_ITEMS), want);
+		return TUI_REDRAW;
+	}
 	tui_edit_add_item(&app->edit, rep);
 	if (tui_edit_save(app, &err))
 		tui_message(app, "%s", err.n ? err.items[0].msg : "");
@@ -400,15 +442,15 @@ static int remove_item(struct tui_app *app, int key)
 	return TUI_REDRAW;
 }
 
-/* Number keys: choose choice N of a select_one, tick or untick it in a select_multiple. */
-static int choose(struct tui_app *app, int key)
+/* Chooses the n-th choice shown of a select_one, ticks or unticks it in a select_multiple. */
+static int choose_shown(struct tui_app *app, size_t n)
 {
 	struct tui_edit *e = &app->edit;
 	struct error err = ERROR_INIT;
 	struct tui_slot s;
 	const char *v;
 	struct sbuf sb = SBUF_INIT;
-	size_t n = (size_t)(key - '1'), i, *shown = NULL, nshown;
+	size_t i, *shown = NULL, nshown;
 
 	if (!current(app, &s) || !s.f->list || s.f->read_only || tui_long_list(s.f))
 		return 0;
@@ -417,6 +459,7 @@ static int choose(struct tui_app *app, int key)
 		free(shown);
 		return 0;
 	}
+	e->choice = n;
 	n = shown[n];
 	free(shown);
 	v = tui_slot_value(&e->rec, s);
@@ -440,6 +483,36 @@ static int choose(struct tui_app *app, int key)
 	tui_slot_touch(e, s);
 	sbuf_release(&sb);
 	error_release(&err);
+	return TUI_REDRAW;
+}
+
+/* Number keys: choice N of the first nine. */
+static int choose(struct tui_app *app, int key)
+{
+	return choose_shown(app, (size_t)(key - '1'));
+}
+
+/* Space: the choice under the marker, which ← → move (how a list past nine is reached). */
+static int choose_marked(struct tui_app *app, int key)
+{
+	(void)key;
+	return choose_shown(app, app->edit.choice);
+}
+
+static int move_marker(struct tui_app *app, int key)
+{
+	struct tui_edit *e = &app->edit;
+	struct tui_slot s;
+	size_t *shown = NULL, n;
+
+	if (!current(app, &s) || !s.f->list || s.f->read_only || tui_long_list(s.f))
+		return 0;
+	n = tui_slot_choices(app, s, NULL, &shown);
+	free(shown);
+	if (key == TUI_FKEY(KEY_LEFT))
+		e->choice = e->choice ? e->choice - 1 : 0;
+	else if (e->choice + 1 < n)
+		e->choice++;
 	return TUI_REDRAW;
 }
 
@@ -482,11 +555,15 @@ static const struct tui_key form_keys[] = {
 	{ '7', NULL, S_K_CHOOSE, choose },
 	{ '8', NULL, S_K_CHOOSE, choose },
 	{ '9', NULL, S_K_CHOOSE, choose },
+	{ ' ', "Space", S_K_TICK, choose_marked },
+	{ TUI_FKEY(KEY_LEFT), "← →", S_K_CHOICE, move_marker },
+	{ TUI_FKEY(KEY_RIGHT), NULL, S_K_CHOICE, move_marker },
 	{ '+', "+", S_K_ADD, add_item },
 	{ '-', "-", S_K_REMOVE, remove_item },
 	{ TUI_FKEY(KEY_F(2)), "F2 Ctrl-T", S_K_INPUT, tui_toggle_input },
 	{ TUI_CTRL('t'), NULL, S_K_INPUT, tui_toggle_input },
 	{ TUI_FKEY(KEY_F(3)), "F3", S_K_LANG, tui_toggle_lang },
+	{ TUI_FKEY(KEY_F(4)), "F4", S_K_RESTORE, restore },
 	{ TUI_FKEY(KEY_F(10)), "F10", S_K_REVIEW, review },
 	{ 27, "Esc", S_K_BACK, back },
 };

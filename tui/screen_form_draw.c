@@ -153,6 +153,8 @@ static int draw_choices(struct tui_app *app, struct tui_slot s, bool cur, int y,
 					 one ? (on ? "(•)" : "( )") : (on ? "[x]" : "[ ]"),
 					 cl ? cl : c->value);
 		}
+		/* The marker Space acts on, left of the choice. */
+		tui_put(y, INDENT - 2, cur && !longl && k == app->edit.choice ? ">" : "", 2);
 		tui_put(y++, INDENT, line, COLS - INDENT);
 		free(line);
 	}
@@ -248,7 +250,15 @@ static void draw_roster(struct tui_app *app, int y0, int end)
 	const struct form_field *rep = e->pages[e->page].f;
 	struct record_node *list = tui_edit_items(&e->view, rep);
 	size_t n = list ? list->nkids : 0, i;
+	long want = tui_edit_repeat_count(app, rep);
 
+	if (want >= 0) {
+		char *line = xasprintf("%s: %ld (%zu/%ld)", tui_str(app->en, S_EXPECTED), want, n,
+				       want);
+
+		tui_put(y0++, 2, line, COLS - 2);
+		free(line);
+	}
 	if (!n) {
 		tui_put(y0, 2, tui_str(app->en, S_NO_ITEMS), COLS - 2);
 		return;
@@ -308,9 +318,13 @@ void tui_form_draw(struct tui_app *app)
 	enum tui_str hint = S_HINT_FORM;
 
 	/* The id first: a long form title is what gets cut. */
-	title = xasprintf(" %s · %s", e->rec.id ? e->rec.id : tui_str(app->en, S_NEW_RECORD),
+	title = xasprintf(" %s%s%s · %s",
+			  e->rec.id ? e->rec.id : tui_str(app->en, S_NEW_RECORD),
+			  tui_edit_void(e) ? " · " : "", tui_edit_void(e) ? tui_str(app->en, S_VOID) : "",
 			  ft ? ft : f->id);
-	if (p->kind == TUI_PAGE_ROSTER)
+	if (tui_edit_void(e))
+		hint = S_IS_VOID;
+	else if (p->kind == TUI_PAGE_ROSTER)
 		hint = S_HINT_ROSTER;
 	else if (p->kind == TUI_PAGE_REVIEW)
 		hint = S_HINT_REVIEW;

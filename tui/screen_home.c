@@ -15,69 +15,68 @@
 #include "tui.h"
 #include "workspace.h"
 
-static const char *const statuses[4] = { "draft", "complete", "void", "rejected" };
-static const enum tui_str status_names[4] = { S_DRAFT, S_COMPLETE, S_VOID, S_REJECTED };
+static const enum tui_str status_names[TUI_NSTATUS] = {
+	S_DRAFT, S_COMPLETE, S_VOID, S_REJECTED, S_CONFLICT,
+};
 
 static const char *status_name(bool en, const char *status)
 {
 	size_t i;
 
-	for (i = 0; i < 4; i++)
-		if (!strcmp(status, statuses[i]))
+	for (i = 0; i < TUI_NSTATUS; i++)
+		if (!strcmp(status, tui_statuses[i]))
 			return tui_str(en, status_names[i]);
-	return strcmp(status, "conflict") ? status : tui_str(en, S_CONFLICT);
-}
-
-static void clear_rows(struct tui_home *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->n; i++) {
-		free(h->rows[i].id);
-		free(h->rows[i].status);
-		free(h->rows[i].title);
-	}
-	h->n = 0;
-}
-
-void tui_home_release(struct tui_home *h)
-{
-	clear_rows(h);
-	free(h->rows);
-	tui_line_release(&h->search);
-	memset(h, 0, sizeof(*h));
+	return status;
 }
 
 static int add_row(void *data, const struct store_row *row)
 {
-	struct tui_home *h = data;
-	struct tui_home_row *r;
-
-	ALLOC_GROW(h->rows, h->n + 1, h->alloc);
-	r = &h->rows[h->n++];
-	r->id = xstrdup(row->id);
-	r->status = xstrdup(row->status);
-	r->title = xstrdup(row->title ? row->title : "");
-	r->items = -1;
-	r->counted = false;
+	tui_home_add(data, row);
 	return 0;
 }
 
-void tui_home_load(struct tui_app *app)
+static int put_row(void *data, const struct store_row *row)
+{
+	tui_home_put(data, row);
+	return 0;
+}
+
+void tui_home_load(struct tui_app *app, bool first)
 {
 	struct tui_home *h = &app->home;
-	const char *search = tui_line_str(&h->search);
-	struct store_query q = { h->filter >= 0 ? statuses[h->filter] : NULL,
-				 *search ? search : NULL, 0, false };
 	struct error err = ERROR_INIT;
+	long counts[4];
+	int i;
 
-	clear_rows(h);
-	if (store_list(app->ws->store, &q, add_row, h, &err) < 0 ||
-	    store_count(app->ws->store, h->counts, &err) < 0)
+	tui_home_clear(h);
+	/* The first screen needs only its own rows: the counts come from the store's index. */
+	h->partial = first;
+	if (store_list_keys(app->ws->store, NULL, first ? LINES : 0, add_row, h, &err) < 0 ||
+	    (first && store_count(app->ws->store, counts, &err) < 0))
 		tui_message(app, "%s", err.n ? err.items[0].msg : "");
-	if (h->cur >= h->n)
-		h->cur = h->n ? h->n - 1 : 0;
+	tui_home_filter(h);
+	if (first && !err.n) {
+		memset(h->counts, 0, sizeof(h->counts));
+		for (i = 0; i < 4; i++)
+			h->counts[i] = counts[i];
+	}
 	error_release(&err);
+}
+
+void tui_home_reload(struct tui_app *app, const char *id)
+{
+	struct tui_home *h = &app->home;
+	struct error err = ERROR_INIT;
+	/* id may be a row's own, which the row read again replaces. */
+	char *copy = xstrdup(id);
+
+	if (h->partial)
+		tui_home_load(app, false);
+	else if (store_list_keys(app->ws->store, copy, 0, put_row, h, &err) < 0)
+		tui_message(app, "%s", err.n ? err.items[0].msg : "");
+	tui_home_filter(h);
+	error_release(&err);
+	free(copy);
 }
 
 /* The form's first top-level repeat (the children of a household), or NULL. */
@@ -116,6 +115,39 @@ static void count_items(struct tui_app *app, struct tui_home_row *hr)
 	store_row_release(&row);
 }
 
+/* Whether the district has the version of r this laptop has; looked up once, for rows drawn. */
+static bool row_sent(struct tui_app *app, struct tui_home_row *r)
+{
+	long long rev, synced;
+
+	if (r->sent < 0)
+		r->sent = !store_sync_state(app->ws->store, r->id, &rev, &synced, NULL) &&
+			  rev >= 0 && rev == synced;
+	return r->sent;
+}
+
+/*
+ * The district's message on a rejected record, its meta.review (DESIGN
+ * decision 3), or NULL; the caller frees it.  Read from the stored text
+ * itself: only the record under the cursor needs it.
+ */
+static char *row_review(struct tui_app *app, const struct tui_home_row *r)
+{
+	struct store_row row = { 0 };
+	struct record_node *tree = NULL;
+	const char *v;
+	char *review = NULL;
+
+	if (!store_get(app->ws->store, r->id, &row, NULL) &&
+	    !record_tree_parse(row.body, strlen(row.body), r->id, 0, &tree, NULL)) {
+		v = record_node_value(record_node_get(tree, "meta"), "review");
+		review = v ? xstrdup(v) : NULL;
+	}
+	record_node_free(tree);
+	store_row_release(&row);
+	return review;
+}
+
 /* Appends s to sb, padded with spaces to width columns. */
 static void add_column(struct sbuf *sb, const char *s, int width)
 {
@@ -126,18 +158,19 @@ static void add_column(struct sbuf *sb, const char *s, int width)
 		sbuf_addc(sb, ' ');
 }
 
-/* The records from row y0 down, under a line of column names. */
-static void draw_rows(struct tui_app *app, int y0)
+/* The records from row y0 down to row end, under a line of column names. */
+static void draw_rows(struct tui_app *app, int y0, int end)
 {
 	struct tui_home *h = &app->home;
 	struct sbuf sb = SBUF_INIT;
-	int rows = LINES - 2 - y0, y;
+	int rows = end - y0, y;
 	size_t k;
 
 	sbuf_addc(&sb, ' ');
 	add_column(&sb, tui_str(app->en, S_COL_ID), 15);
 	add_column(&sb, tui_str(app->en, S_COL_STATUS), 12);
 	add_column(&sb, tui_str(app->en, S_COL_ITEMS), 5);
+	add_column(&sb, tui_str(app->en, S_COL_SENT), 10);
 	sbuf_adds(&sb, tui_str(app->en, S_COL_TITLE));
 	attron(A_BOLD);
 	tui_put(y0, 0, sbuf_str(&sb), COLS);
@@ -148,8 +181,8 @@ static void draw_rows(struct tui_app *app, int y0)
 		h->top = h->cur;
 	if (rows > 0 && h->cur >= h->top + (size_t)rows)
 		h->top = h->cur - (size_t)rows + 1;
-	for (k = h->top, y = y0 + 1; k < h->n && y < LINES - 1; k++, y++) {
-		struct tui_home_row *r = &h->rows[k];
+	for (k = h->top, y = y0 + 1; k < h->n && y <= end; k++, y++) {
+		struct tui_home_row *r = &h->rows[h->shown[k]];
 		char items[24] = "";
 
 		if (!r->counted)
@@ -161,6 +194,7 @@ static void draw_rows(struct tui_app *app, int y0)
 		add_column(&sb, r->id, 15);
 		add_column(&sb, status_name(app->en, r->status), 12);
 		add_column(&sb, items, 5);
+		add_column(&sb, tui_str(app->en, row_sent(app, r) ? S_SENT : S_UNSENT), 10);
 		sbuf_adds(&sb, r->title);
 		if (k == h->cur)
 			attron(A_REVERSE);
@@ -176,24 +210,26 @@ static void draw_home(struct tui_app *app)
 	struct workspace *ws = app->ws;
 	struct sbuf sb = SBUF_INIT;
 	struct tui_line_view v;
-	char *part;
+	char *part, *review = NULL;
+	long total = 0;
 	int i, label;
 
 	sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP),
 		  ws->commune ? ws->commune : ws->role, ws->enumerator);
 	tui_bars(app, sbuf_str(&sb), S_HINT_HOME);
 	sbuf_reset(&sb);
-	sbuf_addf(&sb, " %ld %s:", h->counts[0] + h->counts[1] + h->counts[2] + h->counts[3],
-		  tui_str(app->en, S_RECORDS));
-	for (i = 0; i < 4; i++)
-		sbuf_addf(&sb, " %s %ld%s", tui_str(app->en, status_names[i]), h->counts[i],
-			  i < 3 ? " ·" : "");
-	sbuf_addf(&sb, "   %s: %s", tui_str(app->en, S_FILTER),
-		  tui_str(app->en, h->filter < 0 ? S_ALL : status_names[h->filter]));
+	for (i = 0; i < TUI_NSTATUS; i++)
+		total += h->counts[i];
+	sbuf_addf(&sb, " %ld %s:", total, tui_str(app->en, S_RECORDS));
+	for (i = 0; i < TUI_NSTATUS; i++)
+		sbuf_addf(&sb, "%s %s %ld", i ? " ·" : "", tui_str(app->en, status_names[i]),
+			  h->counts[i]);
 	tui_put(1, 0, sbuf_str(&sb), COLS);
 
 	sbuf_reset(&sb);
-	sbuf_addf(&sb, " %s: ", tui_str(app->en, S_SEARCH));
+	sbuf_addf(&sb, " %s: %s   %s: ", tui_str(app->en, S_FILTER),
+		  tui_str(app->en, h->filter < 0 ? S_ALL : status_names[h->filter]),
+		  tui_str(app->en, S_SEARCH));
 	label = text_width(sbuf_str(&sb));
 	tui_put(2, 0, sbuf_str(&sb), label);
 	tui_line_view(&h->search, COLS - label - 1, &v);
@@ -208,7 +244,18 @@ static void draw_home(struct tui_app *app)
 		app->cx = label + v.col;
 	}
 
-	draw_rows(app, 3);
+	if (tui_home_row_at(h) && !strcmp(tui_home_row_at(h)->status, "rejected"))
+		review = row_review(app, tui_home_row_at(h));
+	draw_rows(app, 3, LINES - (review ? 3 : 2));
+	if (review) {
+		char *line = xasprintf(" %s: %s", tui_str(app->en, S_DISTRICT_SAYS), review);
+
+		attron(tui_attr_error(app));
+		tui_put(LINES - 2, 0, line, COLS);
+		attroff(tui_attr_error(app));
+		free(line);
+	}
+	free(review);
 	sbuf_release(&sb);
 }
 
@@ -250,15 +297,17 @@ static int enter_form(struct tui_app *app, const char *id)
 
 static int open_record(struct tui_app *app, int key)
 {
+	struct tui_home_row *row = tui_home_row_at(&app->home);
+
 	(void)key;
-	if (!app->home.n)
+	if (!row)
 		return 0;
 	/* A record two laptops changed two ways is settled before it is edited. */
-	if (!strcmp(app->home.rows[app->home.cur].status, "conflict")) {
-		tui_conflict_open(app, app->home.rows[app->home.cur].id);
+	if (!strcmp(row->status, "conflict")) {
+		tui_conflict_open(app, row->id);
 		return TUI_REDRAW;
 	}
-	return enter_form(app, app->home.rows[app->home.cur].id);
+	return enter_form(app, row->id);
 }
 
 static int new_record(struct tui_app *app, int key)
@@ -269,15 +318,17 @@ static int new_record(struct tui_app *app, int key)
 
 static int void_now(struct tui_app *app)
 {
-	struct tui_home *h = &app->home;
+	struct tui_home_row *hr = tui_home_row_at(&app->home);
 	struct error err = ERROR_INIT;
 	struct store_row row = { 0 };
 	struct record r;
 	enum workspace_saved saved;
 	int ret;
 
+	if (!hr)
+		return TUI_REDRAW;
 	record_init(&r);
-	ret = store_get(app->ws->store, h->rows[h->cur].id, &row, &err);
+	ret = store_get(app->ws->store, hr->id, &row, &err);
 	if (!ret)
 		ret = record_parse(row.body, strlen(row.body), row.id, &r, &err);
 	if (!ret) {
@@ -289,17 +340,19 @@ static int void_now(struct tui_app *app)
 		tui_message(app, "%s", err.n ? err.items[0].msg : "");
 	else
 		tui_message(app, "%s: %s", tui_str(app->en, S_VOIDED), r.id);
+	tui_home_reload(app, hr->id);
 	record_release(&r);
 	store_row_release(&row);
 	error_release(&err);
-	tui_home_load(app);
 	return TUI_REDRAW;
 }
 
 static int void_record(struct tui_app *app, int key)
 {
+	struct tui_home_row *hr = tui_home_row_at(&app->home);
+
 	(void)key;
-	if (app->home.n && strcmp(app->home.rows[app->home.cur].status, "void"))
+	if (hr && strcmp(hr->status, "void"))
 		tui_ask(app, S_Q_VOID, void_now);
 	return TUI_REDRAW;
 }
@@ -311,11 +364,17 @@ static int search(struct tui_app *app, int key)
 	return TUI_REDRAW;
 }
 
+/* Tab: the next status (after the last, every status again); Shift-Tab: the one before. */
 static int filter_status(struct tui_app *app, int key)
 {
-	(void)key;
-	app->home.filter = app->home.filter >= 3 ? -1 : app->home.filter + 1;
-	tui_home_load(app);
+	struct tui_home *h = &app->home;
+
+	if (key == TUI_FKEY(KEY_BTAB))
+		h->filter = h->filter < 0 ? TUI_NSTATUS - 1 : h->filter - 1;
+	else
+		h->filter = h->filter + 1 >= TUI_NSTATUS ? -1 : h->filter + 1;
+	h->cur = 0;
+	tui_home_filter(h);
 	return TUI_REDRAW;
 }
 
@@ -347,18 +406,18 @@ static int type_search(struct tui_app *app, int key)
 	}
 	if (changed) {
 		app->home.cur = 0;
-		tui_home_load(app);
+		tui_home_filter(&app->home);
 	}
 	return ret;
 }
 
 static const struct tui_key home_keys[] = {
-	{ '?', "?", S_K_HELP, tui_show_help },
-	{ TUI_FKEY(KEY_F(1)), "F1", S_K_HELP, tui_show_help },
-	{ TUI_FKEY(KEY_UP), "↑ k", S_K_UP, up },
+	{ '?', "? F1", S_K_HELP, tui_show_help },
+	{ TUI_FKEY(KEY_F(1)), NULL, S_K_HELP, tui_show_help },
+	{ TUI_FKEY(KEY_UP), "↑ k PgUp", S_K_UP, up },
 	{ 'k', NULL, S_K_UP, up },
 	{ TUI_FKEY(KEY_PPAGE), NULL, S_K_UP, up },
-	{ TUI_FKEY(KEY_DOWN), "↓ j", S_K_DOWN, down },
+	{ TUI_FKEY(KEY_DOWN), "↓ j PgDn", S_K_DOWN, down },
 	{ 'j', NULL, S_K_DOWN, down },
 	{ TUI_FKEY(KEY_NPAGE), NULL, S_K_DOWN, down },
 	{ '\r', "Enter", S_K_OPEN, open_record },
@@ -368,8 +427,10 @@ static const struct tui_key home_keys[] = {
 	{ 'v', "v", S_K_VOID, void_record },
 	{ '/', "/", S_K_SEARCH, search },
 	{ '\t', "Tab", S_K_FILTER, filter_status },
-	{ TUI_FKEY(KEY_F(2)), "F2", S_K_INPUT, tui_toggle_input },
-	{ TUI_CTRL('t'), "Ctrl-T", S_K_INPUT, tui_toggle_input },
+	{ TUI_FKEY(KEY_BTAB), "Shift-Tab", S_K_FILTER_BACK, filter_status },
+	{ 's', "s", S_K_SYNC, tui_sync },
+	{ TUI_FKEY(KEY_F(2)), "F2 Ctrl-T", S_K_INPUT, tui_toggle_input },
+	{ TUI_CTRL('t'), NULL, S_K_INPUT, tui_toggle_input },
 	{ TUI_FKEY(KEY_F(3)), "F3 L", S_K_LANG, tui_toggle_lang },
 	{ 'L', NULL, S_K_LANG, tui_toggle_lang },
 	{ 'q', "q", S_K_QUIT, quit },

@@ -23,6 +23,7 @@
 
 struct workspace;
 struct form_field;
+struct store_row;
 
 /* What a key handler asks of the loop. */
 enum {
@@ -48,6 +49,11 @@ enum tui_str {
 	S_CONFLICT, S_CONFLICTS, S_CONFLICT_HELP, S_OURS, S_THEIRS, S_FIELD, S_VERSION,
 	S_K_OURS, S_K_THEIRS, S_K_SAVE, S_K_LEAVE, S_HINT_CONFLICT, S_TO_PICK, S_SETTLED,
 	S_WHOLE,
+	S_COL_SENT, S_SENT, S_UNSENT, S_DISTRICT_SAYS, S_K_SYNC, S_SYNCING,
+	S_SYNC_COMMITTING, S_SYNC_RECEIVING, S_SYNC_SENDING, S_OBJECTS, S_SYNC_NO_REMOTE,
+	S_SYNC_FAILED, S_W_SENT, S_W_NEW, S_W_UPDATED, S_W_RECEIVED, S_W_CONFLICT,
+	S_W_CONFLICTS, S_K_FILTER_BACK, S_K_RESTORE, S_Q_RESTORE, S_RESTORED, S_IS_VOID,
+	S_EXPECTED, S_ALL_ITEMS, S_K_TICK, S_K_CHOICE,
 	S_COUNT
 };
 const char *tui_str(bool en, enum tui_str id);
@@ -89,6 +95,7 @@ struct tui_edit {
 	size_t top;        /* first slot drawn: the page's scroll */
 	struct tui_line line;   /* the text being typed in the current field */
 	bool line_dirty;        /* line differs from the stored answer */
+	size_t choice;          /* the marked choice of the current select field (Space) */
 	char **touched;         /* paths of fields the cursor has left */
 	size_t ntouched, atouched;
 	char *note;             /* a refusal shown under the current field, or NULL */
@@ -104,18 +111,38 @@ struct tui_edit {
 	size_t *kept, nkept;
 };
 
+/* The statuses a record can have, in the order the home screen counts and filters them. */
+enum { TUI_NSTATUS = 5 };
+extern const char *const tui_statuses[TUI_NSTATUS];
+
+/* A record of the home list. */
+struct tui_home_row {
+	char *id, *status, *title; /* one allocation with key, freed through id */
+	char *key;    /* the store's folded search key */
+	long items;   /* items of the form's first repeat (children); -1: unknown */
+	bool counted; /* items was looked up (only rows on screen are) */
+	int sent;     /* 1 the district has this version, 0 not, -1 not looked up yet */
+};
+
+/*
+ * The home screen's list: every record of the store, read once (with its
+ * search key, never its answers) and kept in id order, and those the
+ * status filter and the search let through, found in memory at each key.
+ */
 struct tui_home {
 	struct tui_line search;
 	bool searching;    /* keys go to the search line */
-	int filter;        /* -1: every status, else index of draft/complete/void/rejected */
-	struct tui_home_row {
-		char *id, *status, *title;
-		long items;   /* items of the form's first repeat (children); -1: unknown */
-		bool counted; /* items was looked up (only rows on screen are) */
-	} *rows;
-	size_t n, alloc;
-	size_t cur, top;
-	long counts[4];
+	int filter;        /* -1: every status, else an index into tui_statuses */
+	struct tui_home_row *rows;
+	size_t nrows, arows;
+	bool unsorted;     /* rows were added out of id order: sorted before use */
+	bool partial;      /* only the first screen's rows are read yet */
+	size_t *shown;     /* indices into rows of those shown, in id order */
+	size_t n, ashown;
+	char *query;       /* the folded search shown has been filtered by; NULL: none yet */
+	int query_filter;  /* the filter it was with */
+	size_t cur, top;   /* the cursor and the first row drawn, in shown */
+	long counts[TUI_NSTATUS];
 };
 
 struct store_conflict;
@@ -127,6 +154,25 @@ struct tui_conflict {
 	size_t n, cur;
 	int *pick; /* per item: 0 not yet, 1 this laptop's value, 2 the other's */
 };
+
+/*
+ * The list's logic (home_list.c), apart from the store and the screen.
+ * tui_home_add() adds a record of a list being read (copying row's id,
+ * status, title and search), in any order; tui_home_put() adds one or,
+ * when one of that id is there, replaces it.
+ * tui_home_filter() recounts and finds the rows shown for the filter and
+ * the search line's text: every word of it (case and diacritics ignored)
+ * must occur in the row's key, as `dieutra list --search` matches; a
+ * search that only grew since the last call is looked for in the rows
+ * shown, not in all.  tui_home_row_at() is the row under the cursor, or
+ * NULL.  tui_home_clear() drops the rows; tui_home_release() frees all.
+ */
+void tui_home_add(struct tui_home *h, const struct store_row *row);
+void tui_home_put(struct tui_home *h, const struct store_row *row);
+void tui_home_filter(struct tui_home *h);
+struct tui_home_row *tui_home_row_at(struct tui_home *h);
+void tui_home_clear(struct tui_home *h);
+void tui_home_release(struct tui_home *h);
 
 struct tui_app;
 
@@ -177,8 +223,26 @@ extern const struct tui_screen tui_home_screen, tui_form_screen, tui_conflict_sc
 int tui_conflict_open(struct tui_app *app, const char *id);
 void tui_conflict_close(struct tui_conflict *c);
 
-/* Runs the app on an open workspace until the user quits.  Returns 0 or ERR_ENV. */
+/*
+ * Runs the app on an open workspace until the user quits, or until SIGHUP,
+ * SIGTERM or SIGINT (Ctrl-C), which save the field being typed first.
+ * Returns 0 or ERR_USAGE (not a terminal).
+ */
 int tui_run(struct workspace *ws, struct error *err);
+/*
+ * The parts of tui_run(), for a program that drives the app itself (the
+ * benchmark, on a terminal of its own): tui_app_init() sets app up on ws,
+ * home screen shown with only its first screen of rows read (curses started
+ * first): the caller reads the rest, tui_home_load(app, false), once that
+ * screen is drawn;
+ * tui_draw() draws the current screen and refreshes the terminal;
+ * tui_dispatch() handles one key and returns TUI_* flags;
+ * tui_app_release() frees what app holds (not ws).
+ */
+void tui_app_init(struct tui_app *app, struct workspace *ws);
+void tui_draw(struct tui_app *app);
+int tui_dispatch(struct tui_app *app, int key);
+void tui_app_release(struct tui_app *app);
 /* Attributes for the error lines and the bars, plain when there are no colours. */
 int tui_attr_error(const struct tui_app *app);
 int tui_attr_bar(const struct tui_app *app);
@@ -193,6 +257,12 @@ int tui_toggle_lang(struct tui_app *app, int key);
 int tui_toggle_input(struct tui_app *app, int key);
 /* Shows the keys of the current screen. */
 int tui_show_help(struct tui_app *app, int key);
+/*
+ * Syncs with the district (sync_run), its progress on the status line,
+ * then its one-line summary or why it failed there, and the list read
+ * again (app_sync.c).
+ */
+int tui_sync(struct tui_app *app, int key);
 /*
  * Applies an editing key (a character, Backspace, Delete, arrows, Home, End)
  * to l: TUI_REDRAW, with *changed telling whether the text changed (an
@@ -221,10 +291,13 @@ void tui_form_draw(struct tui_app *app);
 /* A field's label in the app's language, or its name. */
 const char *tui_label(const struct tui_app *app, const struct form_field *f);
 
-/* Home: reloads the list from the store (search, filter, counts). */
-void tui_home_load(struct tui_app *app);
-/* Frees the list and the search line. */
-void tui_home_release(struct tui_home *h);
+/*
+ * Home (screen_home.c): tui_home_load() reads the list again from the
+ * store (first: only the rows of the first screen, and the counts);
+ * tui_home_reload() reads again only record id, after it was changed.
+ */
+void tui_home_load(struct tui_app *app, bool first);
+void tui_home_reload(struct tui_app *app, const char *id);
 
 /*
  * The record being edited (app_record.c).  tui_edit_open() loads record id
@@ -234,8 +307,15 @@ void tui_home_release(struct tui_home *h);
 int tui_edit_open(struct tui_app *app, const char *id);
 void tui_edit_close(struct tui_edit *e);
 void tui_edit_refresh(struct tui_app *app);
-/* Saves rec as a draft (workspace_save); refusals go to err.  0 or ERR_*. */
+/*
+ * Saves rec (workspace_save) as a draft, or as void when it is void (an
+ * answer changed in a void record does not bring it back); refusals go to
+ * err.  0 or ERR_*.  tui_edit_restore() saves it as a draft, void or not:
+ * the person's explicit choice.  tui_edit_void(): whether rec is void.
+ */
 int tui_edit_save(struct tui_app *app, struct error *err);
+int tui_edit_restore(struct tui_app *app, struct error *err);
+bool tui_edit_void(const struct tui_edit *e);
 /* Finalizes: saves rec as complete; on ERR_DATA the problems stay in e->errors. */
 int tui_edit_finalize(struct tui_app *app);
 
@@ -264,6 +344,12 @@ bool tui_slot_touched(const struct tui_edit *e, struct tui_slot s);
 void tui_slot_touch(struct tui_edit *e, struct tui_slot s);
 /* Finds the page and slot index of the field at path; false when not shown. */
 bool tui_edit_find(const struct tui_edit *e, const char *path, size_t *page, size_t *slot);
+/*
+ * How many items rep's repeat_count asks for, as answered so far (the
+ * number of children given earlier), or -1: no repeat_count, or not
+ * answered yet.  Adding items beyond it is refused.
+ */
+long tui_edit_repeat_count(const struct tui_app *app, const struct form_field *rep);
 /* The repeat's list in rec (NULL when it has no item) and adding / removing items. */
 struct record_node *tui_edit_items(const struct record *r, const struct form_field *rep);
 void tui_edit_add_item(struct tui_edit *e, const struct form_field *rep);

@@ -455,6 +455,49 @@ static void test_search(void **state)
 	store_close(s);
 }
 
+/* Collects "id status title|search" of each row listed by store_list_keys. */
+static int collect_keys(void *data, const struct store_row *row)
+{
+	struct sbuf *sb = data;
+
+	assert_null(row->body);
+	sbuf_addf(sb, "%s %s %s|%s\n", row->id, row->status, row->title, row->search);
+	return 0;
+}
+
+static void test_list_keys(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_samples(fx->db);
+	struct sbuf got = SBUF_INIT;
+	size_t lines = 0, i;
+
+	/* With a limit: the first records in id order. */
+	assert_int_equal(store_list_keys(s, NULL, 2, collect_keys, &got, NULL), 0);
+	assert_string_equal(sbuf_str(&got),
+			    "04630-A-0001 complete Nguyễn Văn A|04630-a-0001 nguyen van a "
+			    "nguyen van a ban luot k3f9 nguyen thi mai\n"
+			    "04630-A-0002 draft Trần Thị Vân|04630-a-0002 tran thi van "
+			    "tran thi van duong lam k3f9 tran van khanh\n");
+	/* One record. */
+	sbuf_reset(&got);
+	assert_int_equal(store_list_keys(s, "04630-A-0005", 0, collect_keys, &got, NULL), 0);
+	assert_string_equal(sbuf_str(&got), "04630-A-0005 rejected Vũ Văn Tú|04630-a-0005 "
+					    "vu van tu vu van tu giam 100% k3f9 vu thi be\n");
+	sbuf_reset(&got);
+	assert_int_equal(store_list_keys(s, "04630-A-0099", 0, collect_keys, &got, NULL), 0);
+	assert_string_equal(sbuf_str(&got), "");
+	/* All: every record once, in whatever order. */
+	assert_int_equal(store_list_keys(s, NULL, 0, collect_keys, &got, NULL), 0);
+	for (i = 0; i < got.len; i++)
+		lines += sbuf_str(&got)[i] == '\n';
+	assert_int_equal(lines, sizeof(samples) / sizeof(*samples));
+	for (i = 0; i < sizeof(samples) / sizeof(*samples); i++)
+		assert_non_null(strstr(sbuf_str(&got), samples[i].id));
+	sbuf_release(&got);
+	store_close(s);
+}
+
 static int stop_at(void *data, const struct store_row *row)
 {
 	int *seen = data;
@@ -863,6 +906,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_put_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_callback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_bodies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_count, setup, teardown),
