@@ -213,13 +213,13 @@ int sync_district_review(struct workspace *ws, const char *id, const char *messa
 	int tries, ret, lock = -1;
 
 	*changed = false;
-	record_init(&r);
 	if (!workspace_is_district(ws))
 		return error_at(err, ERR_USAGE, ws->dir, 0, 0, "records are reviewed in a district "
 				"workspace: make one with `dieutra district clone URL DIR`");
 	if (strlen(id) < 7 || id[5] != '-' || strspn(id, "0123456789") != 5 || strchr(id, '/'))
 		return error_add(err, ERR_USAGE, "'%s' is not a record id (CODE-DEVICE-NNNN, e.g. "
 				 "04630-A-0007)", id);
+	record_init(&r);
 	snprintf(v.code, sizeof(v.code), "%.5s", id);
 	v.tracking = xasprintf(SYNC_TRACKING SYNC_COMMUNES "/%s", v.code);
 	v.local = xasprintf("refs/heads/" SYNC_COMMUNES "/%s", v.code);
