@@ -10,18 +10,19 @@ export TERM
 tm() {
 	tmux -S "$(cat "$TEST_DIR/tmux")" -f /dev/null "$@"
 }
-trap 'for s in "$TEST_DIR"/tmux.*; do tmux -S "$s" kill-server 2>/dev/null; done
-      rm -rf "$TEST_DIR"' EXIT
+at_exit 'for s in "$TEST_DIR"/tmux.*; do tmux -S "$s" kill-server 2>/dev/null; done'
 
-# app: starts the app on $WS (default ws) in a fresh 80x24 window (the pane's
-# pid is the app's).
+# app [VAR=VALUE...]: starts the app on $WS (default ws) in a fresh window of
+# $COLS (default 80) x 24, with those variables in its environment (the
+# pane's pid is the app's).
 app() {
 	if [ -f "$TEST_DIR/tmux" ]; then
 		tm kill-server 2>/dev/null || true
 	fi
 	echo x >>"$TEST_DIR/starts"
 	echo "$TEST_DIR/tmux.$(wc -l <"$TEST_DIR/starts")" >"$TEST_DIR/tmux"
-	tm new-session -d -x 80 -y 24 "exec \"$DIEUTRA\" -C \"$TEST_DIR/${WS:-ws}\" 2>>$TEST_DIR/app.err"
+	tm new-session -d -x "${COLS:-80}" -y 24 \
+		"$* exec \"$DIEUTRA\" -C \"$TEST_DIR/${WS:-ws}\" 2>>$TEST_DIR/app.err"
 }
 screen() {
 	tm capture-pane -p
@@ -66,6 +67,18 @@ ended() {
 		n=$((n + 1))
 		if [ $n -gt 600 ]; then
 			echo "process $1 did not end" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+# closed: waits until the app has quit or was killed (its tmux server goes).
+closed() {
+	n=0
+	while tm has-session 2>/dev/null; do
+		n=$((n + 1))
+		if [ $n -gt $polls ]; then
+			echo "the app is still running" >&2
 			return 1
 		fi
 		sleep 0.05

@@ -13,7 +13,13 @@ set -u
 
 # KEEP=1 keeps the directory, to look into a failure.
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dieutra-test.XXXXXX")
-trap '[ -n "${KEEP:-}" ] || rm -rf "$TEST_DIR"' EXIT
+# at_exit COMMAND: run COMMAND when the script ends (servers, mounts), before
+# the directory goes.
+on_exit=
+at_exit() {
+	on_exit="$1; $on_exit"
+}
+trap 'eval "$on_exit"; [ -n "${KEEP:-}" ] || rm -rf "$TEST_DIR"' EXIT
 cd "$TEST_DIR" || exit 1
 
 # A fixed clock makes timestamps and today() reproducible.
@@ -73,6 +79,32 @@ lacks() {
 		cat "$1" >&2
 		return 1
 	fi
+}
+
+# start_git_daemon [OPTION...]: serves the test's directory over git:// on a
+# free port of 127.0.0.1 (sets $port) until the script ends, once
+# district.git there answers; the options go to git daemon (e.g.
+# --enable=receive-pack).  A port in use is passed over for another.
+start_git_daemon() {
+	for try in 1 2 3 4 5; do
+		port=$((20000 + ($$ * 7 + try * 131) % 20000))
+		git daemon --base-path="$TEST_DIR" --export-all --listen=127.0.0.1 --port=$port \
+			--reuseaddr --pid-file="$TEST_DIR/daemon.pid" --detach "$@" "$TEST_DIR" \
+			2>"$TEST_DIR/daemon.err" || continue
+		n=0
+		while [ $n -lt 100 ] && ! git ls-remote "git://127.0.0.1:$port/district.git" \
+			>/dev/null 2>&1; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		if [ $n -lt 100 ]; then
+			at_exit 'kill "$(cat "$TEST_DIR/daemon.pid")" 2>/dev/null'
+			return 0
+		fi
+		kill "$(cat "$TEST_DIR/daemon.pid")" 2>/dev/null
+	done
+	echo "git daemon did not start on 127.0.0.1: $(cat "$TEST_DIR/daemon.err")" >&2
+	return 1
 }
 
 # uses_libgit2: for scripts whose commands run libgit2.  Under SAN=1 it

@@ -9,22 +9,7 @@ uses_libgit2
 census=$SRC/tests/census
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
 
-# A free port: the daemon says when it cannot listen, then another is tried.
-for try in 1 2 3 4 5; do
-	port=$((20000 + ($$ * 7 + try * 131) % 20000))
-	git daemon --base-path="$TEST_DIR" --export-all --enable=receive-pack \
-		--listen=127.0.0.1 --port=$port --reuseaddr --pid-file="$TEST_DIR/daemon.pid" \
-		--detach "$TEST_DIR" 2>daemon.err || continue
-	n=0
-	while [ $n -lt 50 ] && ! git ls-remote "git://127.0.0.1:$port/district.git" \
-		>/dev/null 2>&1; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ $n -lt 50 ] && break
-	kill "$(cat "$TEST_DIR/daemon.pid")" 2>/dev/null
-done
-trap 'kill "$(cat "$TEST_DIR/daemon.pid")" 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
+start_git_daemon --enable=receive-pack || exit 1
 url=git://127.0.0.1:$port/district.git
 
 expect_success 'init --remote and sync over git://' '

@@ -13,7 +13,7 @@ pw=tule-s3cret-4630
 mkdir -p "$web/tmp"
 # The servers' ids are kept in the shell too: their files may be gone by the end.
 fcgi_pid= nginx_pid=
-trap 'kill $nginx_pid $fcgi_pid 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
+at_exit 'kill $nginx_pid $fcgi_pid 2>/dev/null'
 
 # Starts fcgiwrap and nginx (http on $port, https on $tls); says why when
 # they cannot be started.

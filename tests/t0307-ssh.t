@@ -13,7 +13,7 @@ srv=$TEST_DIR/sshd
 mkdir -p "$srv"
 # sshd's id is kept in the shell too: its file may be gone by the end.
 sshd_pid=
-trap 'kill $sshd_pid 2>/dev/null; stop_pidfile "$TEST_DIR/agent.pid"; rm -rf "$TEST_DIR"' EXIT
+at_exit 'kill $sshd_pid 2>/dev/null; stop_pidfile "$TEST_DIR/agent.pid"'
 
 # Starts sshd on $port; says why when it cannot be started.
 start_sshd() {

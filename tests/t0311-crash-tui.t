@@ -6,53 +6,7 @@
 
 form=$SRC/tests/forms/demo/household.yaml
 
-TERM=${TERM:-xterm}
-[ "$TERM" = dumb ] && TERM=xterm
-export TERM
-# Each start of the app gets a tmux server of its own (tmux.1, tmux.2...),
-# so that one shutting down never races the next (as in t0200).
-tm() {
-	tmux -S "$TEST_DIR/tmux.$(wc -l <"$TEST_DIR/starts")" -f /dev/null "$@"
-}
-echo x >"$TEST_DIR/starts"
-trap 'for s in "$TEST_DIR"/tmux.*; do tmux -S "$s" kill-server 2>/dev/null; done
-      rm -rf "$TEST_DIR"' EXIT
-
-# app WS [CRASH]: the app on WS in a fresh 80x24 window, with DIEUTRA_CRASH_AT=CRASH.
-app() {
-	tm kill-server 2>/dev/null || true
-	echo x >>"$TEST_DIR/starts"
-	tm new-session -d -x 80 -y 24 "DIEUTRA_CRASH_AT='${2:-}' exec \"$DIEUTRA\" \
-		-C \"$TEST_DIR/$1\" 2>>$TEST_DIR/app.err"
-}
-screen() {
-	tm capture-pane -p
-}
-# see TEXT: waits (up to 30 s, for slow sanitizer builds) until the screen shows TEXT.
-see() {
-	n=0
-	while ! screen | grep -qF -- "$1"; do
-		n=$((n + 1))
-		if [ $n -gt 600 ] || ! tm has-session 2>/dev/null; then
-			echo "the screen never showed: $1" >&2
-			screen >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-# dies: waits until the app was killed (its window, then tmux, closes).
-dies() {
-	n=0
-	while tm has-session 2>/dev/null; do
-		n=$((n + 1))
-		if [ $n -gt 600 ]; then
-			echo "the app was not killed" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-}
+. "$SRC/tests/lib-tui.sh"
 
 answers='village: Bản Na
 head_name: Lò Văn Tam
@@ -66,7 +20,7 @@ for point in store-commit store-committed; do
 			ws=ws-$point-$k &&
 			dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" \
 				--device A --schema "$form" $ws >/dev/null &&
-			app $ws "$point:$((k + 1))" && see "TELEX" &&
+			WS=$ws app "DIEUTRA_CRASH_AT=$point:$((k + 1))" && see "TELEX" &&
 			tm send-keys n && see "Hộ gia đình" &&
 			tm send-keys -l "Banr Na" && tm send-keys Enter &&
 			if [ $k -gt 1 ]; then
@@ -76,7 +30,7 @@ for point in store-commit store-committed; do
 			if [ $k -gt 2 ]; then
 				see "Số nhân khẩu" && tm send-keys -l 4 && tm send-keys Enter
 			fi &&
-			dies &&
+			closed &&
 			test "$(sqlite3 $ws/dieutra.db "PRAGMA integrity_check")" = ok &&
 			kept=$((k - 1)) &&
 			if [ $point = store-committed ]; then kept=$k; fi &&
@@ -84,7 +38,7 @@ for point in store-commit store-committed; do
 			{ dieutra -C $ws show 04630-A-0001 2>/dev/null || true; } |
 				sed -n "s/^    \(village\|head_name\|members\):/\1:/p" >got &&
 			cmp want got &&
-			app $ws && see "TELEX" &&
+			WS=$ws app && see "TELEX" &&
 			if [ $kept -gt 0 ]; then see "04630-A-0001"; fi
 		'
 	done

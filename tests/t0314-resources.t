@@ -15,7 +15,7 @@ dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/d
 # fails with EFBIG.
 mkdir disk
 if mount -t tmpfs -o size=4m dieutra-test disk 2>/dev/null; then
-	trap 'umount "$TEST_DIR/disk"; rm -rf "$TEST_DIR"' EXIT
+	at_exit 'umount "$TEST_DIR/disk" 2>/dev/null'
 	echo "# a 4 MB tmpfs"
 	disk=tmpfs
 	tight() {
@@ -105,22 +105,7 @@ expect_success 'sync on a full disk: exit 3, nothing lost; with room again it fi
 '
 
 # A district that takes no pushes: served by git daemon without receive-pack.
-for try in 1 2 3 4 5; do
-	port=$((20000 + ($$ * 11 + try * 139) % 20000))
-	git daemon --base-path="$TEST_DIR" --export-all --listen=127.0.0.1 --port=$port \
-		--reuseaddr --pid-file="$TEST_DIR/daemon.pid" --detach "$TEST_DIR" 2>daemon.err ||
-		continue
-	n=0
-	while [ $n -lt 100 ] && ! git ls-remote "git://127.0.0.1:$port/district.git" \
-		>/dev/null 2>&1; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ $n -lt 100 ] && break
-	kill "$(cat "$TEST_DIR/daemon.pid")" 2>/dev/null
-done
-trap 'kill "$(cat "$TEST_DIR/daemon.pid")" 2>/dev/null; umount "$TEST_DIR/disk" 2>/dev/null
-      rm -rf "$TEST_DIR"' EXIT
+start_git_daemon || exit 1
 
 expect_success 'a read-only district: a clear error, the records kept; the next sync sends them' '
 	household 300 >h.yaml && dieutra -C disk/ws add h.yaml >/dev/null &&

@@ -14,44 +14,7 @@ dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" --dev
 dieutra init --commune 04630 --enumerator "Hà Văn Nam <nam@example.vn>" --device B \
 	--remote district.git b >/dev/null
 
-TERM=${TERM:-xterm}
-[ "$TERM" = dumb ] && TERM=xterm
-export TERM
-tm() {
-	tmux -S "$TEST_DIR/tmux.sock" -f /dev/null "$@"
-}
-trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
-screen() {
-	tm capture-pane -p
-}
-keys() {
-	tm send-keys "$@"
-}
-# see TEXT: waits (up to 30 s, for slow sanitizer builds) until the screen shows TEXT.
-see() {
-	n=0
-	while ! screen | grep -qF -- "$1"; do
-		n=$((n + 1))
-		if [ $n -gt 600 ] || ! tm has-session 2>/dev/null; then
-			echo "the screen never showed: $1" >&2
-			screen >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-# ended: waits until the app has quit.
-ended() {
-	n=0
-	while tm has-session 2>/dev/null; do
-		n=$((n + 1))
-		if [ $n -gt 600 ]; then
-			echo "the app did not quit" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-}
+. "$SRC/tests/lib-tui.sh"
 
 # edit LAPTOP TIME SED-SCRIPT: changes the household on that laptop.
 edit() {
@@ -70,7 +33,7 @@ expect_success 'two answers changed two ways: a record in conflict on laptop B' 
 '
 
 expect_success 'Enter on it shows both values of each answer, labels and choices in Vietnamese' '
-	tm new-session -d -x 100 -y 24 "exec \"$DIEUTRA\" -C \"$TEST_DIR/b\" 2>>$TEST_DIR/app.err" &&
+	COLS=100 WS=b app &&
 	see "xung đột" &&
 	keys Enter &&
 	see "Xung đột" &&
@@ -99,7 +62,7 @@ expect_success 'one value picked per answer, then saved: the record is settled' 
 	see "Đã giải quyết xung đột" &&
 	see "hoàn thành" &&
 	keys q &&
-	ended &&
+	closed &&
 	dieutra -C b show $id >rec 2>conf &&
 	test ! -s conf &&
 	contains rec "status: complete" &&
