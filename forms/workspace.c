@@ -490,6 +490,18 @@ out:
 	return ret;
 }
 
+int workspace_load(struct workspace *ws, const char *id, struct record *r, struct error *err)
+{
+	struct store_row row = { 0 };
+	int ret;
+
+	ret = store_get(ws->store, id, &row, err);
+	if (!ret)
+		ret = record_parse(row.body, strlen(row.body), id, r, err);
+	store_row_release(&row);
+	return ret;
+}
+
 int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 		   enum workspace_saved *saved, struct error *err)
 {

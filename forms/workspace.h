@@ -129,6 +129,13 @@ enum workspace_saved {
 };
 
 /*
+ * Reads the stored record id into r (record_init'ed by the caller, who
+ * releases it).  Returns 0, ERR_NOTFOUND, ERR_DATA (a stored body that no
+ * longer parses) or ERR_ENV.
+ */
+int workspace_load(struct workspace *ws, const char *id, struct record *r, struct error *err);
+
+/*
  * Validates r against the form of its version (workspace_form_of): the
  * one in force when it has none, or when it is a stored record (one that
  * came from another laptop) of a version this workspace never had, which

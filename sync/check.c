@@ -256,6 +256,16 @@ out:
 	return ret;
 }
 
+bool sync_is_commune_code(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 5; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return s[5] == '\0';
+}
+
 int sync_check_commune(git_repository *repo, const struct form *form, const char *code,
 		       const git_oid *main, const git_oid *tip, struct error *err)
 {

@@ -56,16 +56,6 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool is_code(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 5; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return s[5] == '\0';
-}
-
 /* The form's first top-level repeat: what a household's count of children counts. */
 static const struct form_field *first_repeat(const struct form *f)
 {
@@ -309,7 +299,7 @@ static int commune(struct merge *m, const char *branch)
 	memset(out, 0, sizeof(*out));
 	snprintf(out->code, sizeof(out->code), "%.5s", code);
 	out->title = sync_commune_title(&m->ws->form, out->code);
-	if (!is_code(code)) {
+	if (!sync_is_commune_code(code)) {
 		free(out->title);
 		out->title = xasprintf("%s/%s", SYNC_COMMUNES, code);
 		out->outcome = SYNC_REFUSED;

@@ -129,16 +129,6 @@ out:
 	return ret;
 }
 
-static bool is_code(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 5; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return s[5] == '\0';
-}
-
 /* The trailer key of commit c, or NULL; *value is a new string (caller frees). */
 static char *trailer(git_commit *c, const char *key)
 {
@@ -189,7 +179,7 @@ static int check_merge(struct hook *h, git_commit *c)
 	int ret = ERR_DATA;
 
 	short_id(git_commit_id(c), hex);
-	if (git_commit_parentcount(c) != 2 || !code || !is_code(code) || !merged ||
+	if (git_commit_parentcount(c) != 2 || !code || !sync_is_commune_code(code) || !merged ||
 	    git_oid_fromstr(&merged_id, merged) ||
 	    !git_oid_equal(&merged_id, git_commit_parent_id(c, 1))) {
 		error_add(h->err, ret, "commit %s (%s) on %s is not a district merge: %s takes only "
@@ -277,7 +267,7 @@ static int check_update(struct hook *h, const git_oid *old, const git_oid *new,
 		ret = load_form(h);
 		return ret ? ret : check_main(h, old, new);
 	}
-	if (strncmp(ref, COMMUNE_REF, strlen(COMMUNE_REF)) || !is_code(code))
+	if (strncmp(ref, COMMUNE_REF, strlen(COMMUNE_REF)) || !sync_is_commune_code(code))
 		return error_add(h->err, ERR_DATA, "%s: the district repository holds only %s and "
 				 "%s/CODE (a commune's 5-digit code)", ref, SYNC_MAIN, SYNC_COMMUNES);
 	if (git_oid_is_zero(new))

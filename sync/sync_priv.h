@@ -120,6 +120,9 @@ int sync_district_advance(git_repository *repo, const char *url, struct error *e
 int sync_district_load(struct workspace *ws, git_repository *repo, size_t *loaded,
 		       struct error *err);
 
+/* Whether s is a commune code: exactly five digits (a GSO code, e.g. 04630). */
+bool sync_is_commune_code(const char *s);
+
 /*
  * Checks the commits of commune code's branch up to tip that main (may be
  * NULL: every commit) lacks: each changes only communes/CODE/, and each

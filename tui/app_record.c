@@ -485,7 +485,6 @@ void tui_edit_refresh(struct tui_app *app)
 int tui_edit_open(struct tui_app *app, const char *id)
 {
 	struct tui_edit *e = &app->edit;
-	struct store_row row = { 0 };
 	struct error err = ERROR_INIT;
 	int ret = 0;
 
@@ -495,9 +494,7 @@ int tui_edit_open(struct tui_app *app, const char *id)
 	tui_line_init(&e->line);
 	e->open = true;
 	if (id) {
-		ret = store_get(app->ws->store, id, &row, &err);
-		if (!ret)
-			ret = record_parse(row.body, strlen(row.body), id, &e->rec, &err);
+		ret = workspace_load(app->ws, id, &e->rec, &err);
 	} else {
 		workspace_prefill(app->ws, &e->rec);
 	}
@@ -508,7 +505,6 @@ int tui_edit_open(struct tui_app *app, const char *id)
 	}
 	tui_edit_refresh(app);
 out:
-	store_row_release(&row);
 	error_release(&err);
 	return ret;
 }

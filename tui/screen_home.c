@@ -98,7 +98,6 @@ static const struct form_field *main_repeat(const struct form *f)
 static void count_items(struct tui_app *app, struct tui_home_row *hr)
 {
 	const struct form_field *rep = main_repeat(&app->ws->form);
-	struct store_row row = { 0 };
 	struct record r;
 	struct record_node *list;
 
@@ -106,13 +105,11 @@ static void count_items(struct tui_app *app, struct tui_home_row *hr)
 	if (!rep)
 		return;
 	record_init(&r);
-	if (!store_get(app->ws->store, hr->id, &row, NULL) &&
-	    !record_parse(row.body, strlen(row.body), hr->id, &r, NULL)) {
+	if (!workspace_load(app->ws, hr->id, &r, NULL)) {
 		list = tui_edit_items(&r, rep);
 		hr->items = list ? (long)list->nkids : 0;
 	}
 	record_release(&r);
-	store_row_release(&row);
 }
 
 /* Whether the district has the version of r this laptop has; looked up once, for rows drawn. */
@@ -320,7 +317,6 @@ static int void_now(struct tui_app *app)
 {
 	struct tui_home_row *hr = tui_home_row_at(&app->home);
 	struct error err = ERROR_INIT;
-	struct store_row row = { 0 };
 	struct record r;
 	enum workspace_saved saved;
 	int ret;
@@ -328,9 +324,7 @@ static int void_now(struct tui_app *app)
 	if (!hr)
 		return TUI_REDRAW;
 	record_init(&r);
-	ret = store_get(app->ws->store, hr->id, &row, &err);
-	if (!ret)
-		ret = record_parse(row.body, strlen(row.body), row.id, &r, &err);
+	ret = workspace_load(app->ws, hr->id, &r, &err);
 	if (!ret) {
 		free(r.status);
 		r.status = xstrdup("void");
@@ -342,7 +336,6 @@ static int void_now(struct tui_app *app)
 		tui_message(app, "%s: %s", tui_str(app->en, S_VOIDED), r.id);
 	tui_home_reload(app, hr->id);
 	record_release(&r);
-	store_row_release(&row);
 	error_release(&err);
 	return TUI_REDRAW;
 }

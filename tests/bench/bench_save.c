@@ -50,7 +50,6 @@ static int cmp_double(const void *a, const void *b)
 static int save_one(struct workspace *ws, const char *id, unsigned long salt, const char *status,
 		    double *ms, struct error *err)
 {
-	struct store_row row = { 0 };
 	enum workspace_saved saved;
 	struct record r;
 	struct record_node *hh;
@@ -59,10 +58,7 @@ static int save_one(struct workspace *ws, const char *id, unsigned long salt, co
 	int ret;
 
 	record_init(&r);
-	ret = store_get(ws->store, id, &row, err);
-	if (ret)
-		goto out;
-	ret = record_parse(row.body, strlen(row.body), id, &r, err);
+	ret = workspace_load(ws, id, &r, err);
 	if (ret)
 		goto out;
 	free(r.status);
@@ -79,7 +75,6 @@ static int save_one(struct workspace *ws, const char *id, unsigned long salt, co
 	ret = workspace_save(ws, &r, ws->form.languages[0], &saved, err);
 	*ms = now_ms() - t0;
 out:
-	store_row_release(&row);
 	record_release(&r);
 	return ret;
 }

@@ -502,10 +502,7 @@ static int change_one(struct workspace *ws, struct rng *g, const char *id, const
 	int ret;
 
 	record_init(&r);
-	ret = store_get(ws->store, id, &row, err);
-	if (ret)
-		goto out;
-	ret = record_parse(row.body, strlen(row.body), id, &r, err);
+	ret = workspace_load(ws, id, &r, err);
 	if (ret)
 		goto out;
 	hh = record_node_get(r.data, "household");
@@ -519,7 +516,6 @@ static int change_one(struct workspace *ws, struct rng *g, const char *id, const
 	ret = save(ws, &r, err);
 	if (ret)
 		goto out;
-	store_row_release(&row);
 	ret = store_get(ws->store, id, &row, err);
 	if (ret)
 		goto out;
