@@ -16,11 +16,12 @@
 #include <sys/stat.h>
 
 static const char *const top_keys[] = {
-	"form", "version", "title", "languages", "instance_name", "choices", "fields",
+	"form", "version", "title", "languages", "instance_name", "level", "choices", "fields",
 	"indicators",
 };
-#define TOP_KEYS "form, version, title, languages, instance_name, choices, fields, indicators"
-enum { T_FORM, T_VERSION, T_TITLE, T_LANGUAGES, T_INSTANCE_NAME, T_CHOICES, T_FIELDS,
+#define TOP_KEYS "form, version, title, languages, instance_name, level, choices, fields, " \
+	"indicators"
+enum { T_FORM, T_VERSION, T_TITLE, T_LANGUAGES, T_INSTANCE_NAME, T_LEVEL, T_CHOICES, T_FIELDS,
        T_INDICATORS, T_COUNT };
 
 static int form_verr(struct form_ctx *c, const char *file, int line, int col,
@@ -388,6 +389,23 @@ static void load_id(struct form_ctx *c, const struct record_node *n)
 		c->f->id = xstrdup(s);
 }
 
+/*
+ * The level that merges the communes: the district (huyện) until the 2025
+ * reform, the province (tỉnh) where districts were abolished.
+ */
+static void load_level(struct form_ctx *c, const struct record_node *n)
+{
+	const char *s = n ? form_scalar(c, n, "'level'") : NULL;
+
+	if (!s)
+		return;
+	if (!strcmp(s, "province"))
+		c->f->level = FORM_LEVEL_PROVINCE;
+	else if (strcmp(s, "district"))
+		form_err(c, n, "unknown level '%s': the level above the communes is district "
+			 "(huyện) or province (tỉnh)", s);
+}
+
 static void load_top(struct form_ctx *c, const struct record_node *root)
 {
 	const struct record_node *k[T_COUNT] = { NULL };
@@ -422,6 +440,7 @@ static void load_top(struct form_ctx *c, const struct record_node *root)
 	else if ((s = form_scalar(c, k[T_VERSION], "'version'")))
 		f->version = xstrdup(s);
 	load_languages(c, k[T_LANGUAGES]);
+	load_level(c, k[T_LEVEL]);
 	if (k[T_TITLE])
 		form_parse_text(c, k[T_TITLE], &f->title, "title");
 	if (k[T_CHOICES])

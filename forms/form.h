@@ -100,6 +100,12 @@ struct form_indicator {
 	int line, col;
 };
 
+/* The level above the communes, whose staff merge and check their data. */
+enum form_level {
+	FORM_LEVEL_DISTRICT, /* huyện: the default, before the 2025 reform */
+	FORM_LEVEL_PROVINCE, /* tỉnh: where the reform abolished the districts */
+};
+
 struct form {
 	char *file;           /* path it was loaded from */
 	char *id, *version;
@@ -107,6 +113,7 @@ struct form {
 	char **languages;     /* languages[0] is the default */
 	size_t nlanguages;
 	struct expr *instance_name; /* a record's display title, may be NULL */
+	enum form_level level;
 
 	struct form_list **lists;
 	size_t nlists;

@@ -36,7 +36,7 @@ expect_success 'records not merged into main are not in the district workspace' 
 	dieutra -C dist list >list &&
 	test ! -s list &&
 	dieutra -C dist report --lang en >report &&
-	contains report "District district: 0 complete"
+	contains report "District: 0 complete"
 '
 
 expect_success 'pull loads the records main gained; list, show and report read them' '
@@ -49,7 +49,7 @@ expect_success 'pull loads the records main gained; list, show and report read t
 	dieutra -C dist show 04630-A-0001 >shown &&
 	git -C district.git show main:communes/04630/A/04630-A-0001.yaml | cmp - shown &&
 	dieutra -C dist report --lang en >report &&
-	contains report "District district: 3 complete" &&
+	contains report "District: 3 complete" &&
 	dieutra -C dist district pull >out &&
 	test "$(cat out)" = "0 records updated from the district'"'"'s main"
 '

@@ -126,7 +126,7 @@ expect_success 'district workspace: progress per commune with its last commit on
 		contains line "last sync $when $author" || exit 1
 	done &&
 	contains dist.txt "Commune 04633 Xã Nậm Búng:" &&
-	contains dist.txt "District district:" &&
+	contains dist.txt "District:" &&
 	contains dist.txt "  $mai: "
 '
 

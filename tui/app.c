@@ -276,6 +276,7 @@ void tui_app_init(struct tui_app *app, struct workspace *ws)
 	memset(app, 0, sizeof(*app));
 	app->ws = ws;
 	app->lang = form_lang(&ws->form, "vi");
+	tui_str_province(ws->form.level == FORM_LEVEL_PROVINCE);
 	app->input = TUI_INPUT_TELEX;
 	app->question = S_COUNT;
 	app->screen = &tui_home_screen;

@@ -123,7 +123,29 @@ static const char *const strings[S_COUNT][2] = {
 	[S_K_CHOICE] = { "con trỏ lựa chọn: trước / sau", "choice marker: back / on" },
 };
 
+/* Where the 2025 reform abolished the districts, the province merges the communes. */
+static const char *const province_strings[S_COUNT][2] = {
+	[S_COL_SENT] = { "Gửi tỉnh", "Province" },
+	[S_DISTRICT_SAYS] = { "Tỉnh trả lại", "Returned by the province" },
+	[S_K_SYNC] = { "đồng bộ với tỉnh", "sync with the province" },
+	[S_SYNCING] = { "Đang đồng bộ với tỉnh…", "Syncing with the province…" },
+	[S_SYNC_NO_REMOTE] = {
+		"Chưa có kho của tỉnh: chạy `dieutra sync --remote URL` một lần "
+		"(ví dụ /media/usb/province.git)",
+		"No province repository yet: run `dieutra sync --remote URL` once "
+		"(e.g. /media/usb/province.git)" },
+};
+
+static bool province;
+
+void tui_str_province(bool p)
+{
+	province = p;
+}
+
 const char *tui_str(bool en, enum tui_str id)
 {
+	if (province && province_strings[id][en])
+		return province_strings[id][en];
 	return strings[id][en];
 }

@@ -254,8 +254,12 @@ static void print_section(const struct layout *l, const char *key, const char *k
 		print_indicators(l, key, g->tally);
 		return;
 	}
-	printf(l->fmt == FORMAT_MD ? "## %s %s%s%s: " : "%s %s%s%s: ", kind, key,
-	       name ? " " : "", name ? name : "");
+	/* The whole district (or province) is named by its level alone. */
+	if (!strcmp(key, WORKSPACE_DISTRICT))
+		printf(l->fmt == FORMAT_MD ? "## %s: " : "%s: ", kind);
+	else
+		printf(l->fmt == FORMAT_MD ? "## %s %s%s%s: " : "%s %s%s%s: ", kind, key,
+		       name ? " " : "", name ? name : "");
 	print_counts(l, g);
 	fputs("\n\n", stdout);
 	print_indicators(l, key, g->tally);
@@ -268,6 +272,9 @@ static void print_report(const struct layout *l, bool by_commune)
 	const bool en = l->en;
 	/* A district workspace reports on every commune of main together. */
 	const char *commune = en ? "Commune" : "Xã";
+	const bool province = l->ws->form.level == FORM_LEVEL_PROVINCE;
+	const char *above = en ? (province ? "Province" : "District") :
+			    (province ? "Tỉnh" : "Huyện");
 	const char *place = l->ws->commune ? l->ws->commune : WORKSPACE_DISTRICT;
 	size_t i;
 
@@ -276,8 +283,7 @@ static void print_report(const struct layout *l, bool by_commune)
 	if (by_commune && !l->ws->commune)
 		for (i = 0; i < rep->ncommunes; i++)
 			print_section(l, rep->communes[i].key, commune, &rep->communes[i]);
-	print_section(l, place, l->ws->commune ? commune : (en ? "District" : "Huyện"),
-		      &rep->total);
+	print_section(l, place, l->ws->commune ? commune : above, &rep->total);
 	if (l->fmt == FORMAT_CSV)
 		return;
 	print_progress(l, en ? "Progress by commune" : "Tiến độ theo xã", rep->communes,

@@ -58,6 +58,12 @@ enum tui_str {
 };
 const char *tui_str(bool en, enum tui_str id);
 
+/*
+ * Names the level above the communes in the strings that mention it
+ * (huyện / district, or tỉnh / province): the form in force says which.
+ */
+void tui_str_province(bool province);
+
 /* dd/mm/yyyy as typed (d/m/yyyy too, or ISO) into ISO yyyy-mm-dd in out; 0 or ERR_DATA. */
 int tui_date_parse(const char *typed, char out[11]);
 /* An ISO date shown as dd/mm/yyyy in out; any other text is copied (cut to 10 bytes). */
