@@ -249,6 +249,34 @@ void sync_merge_result_release(struct sync_merge_result *res);
 int sync_district_merge(struct workspace *ws, struct sync_merge_result *res,
 			struct error *err);
 
+/* One commune as the district office sees it (`district status`, the app's district mode). */
+struct sync_commune_status {
+	char code[6];
+	char *title;           /* "04630 Xã Tú Lệ" (the code alone when the form lacks it) */
+	long households;       /* records of main not void */
+	long children;         /* their items of the form's first repeat */
+	long complete, draft, rejected;
+	long long last_sync;   /* time of the newest commit on communes/CODE; 0: none fetched */
+	char **enumerators;    /* authors of communes/CODE's commits but the officer, sorted */
+	size_t nenumerators;
+	bool merged;           /* the last `district merge` that checked it merged it */
+	bool refused;          /* the last `district merge` that checked it refused it */
+	char *reasons;         /* then why, one reason a line; else NULL */
+};
+
+/*
+ * In a district workspace: one row per commune present in the store
+ * (main's records, counted as `dieutra report` counts them, now being
+ * today's time for its indicators) or in a fetched communes/CODE branch,
+ * in code order, with what the last `district merge` said of it (the
+ * store's config key "refused/CODE").  *out is a new array of *n, freed
+ * with sync_district_status_free().  Returns 0, ERR_USAGE (not a district
+ * workspace) or ERR_ENV.
+ */
+int sync_district_status(struct workspace *ws, long long now, struct sync_commune_status **out,
+			 size_t *n, struct error *err);
+void sync_district_status_free(struct sync_commune_status *v, size_t n);
+
 /*
  * Installs the district's pre-receive hook in the bare repository at path:
  * hooks/pre-receive runs `EXE hook run` (exe: this program, by absolute

@@ -79,6 +79,7 @@ int tui_toggle_input(struct tui_app *app, int key)
 	(void)key;
 	app->input = tui_input_next(app->input);
 	tui_line_set_mode(&app->home.search, app->input);
+	tui_line_set_mode(&app->district.prompt, app->input);
 	if (app->edit.open)
 		tui_line_set_mode(&app->edit.line, app->input);
 	return TUI_REDRAW;
@@ -283,6 +284,13 @@ void tui_app_init(struct tui_app *app, struct workspace *ws)
 	tui_line_init(&app->home.search);
 	tui_line_set_mode(&app->home.search, app->input);
 	app->home.filter = -1;
+	tui_line_init(&app->district.prompt);
+	if (workspace_is_district(ws)) {
+		/* The district office works on communes, not on one commune's records. */
+		app->screen = &tui_district_screen;
+		tui_district_load(app);
+		return;
+	}
 	tui_home_load(app, true);
 }
 
@@ -291,6 +299,7 @@ void tui_app_release(struct tui_app *app)
 	tui_edit_close(&app->edit);
 	tui_conflict_close(&app->conflict);
 	tui_home_release(&app->home);
+	tui_district_release(&app->district);
 	free(app->message);
 	app->message = NULL;
 }

@@ -1,6 +1,6 @@
 /*
  * cmd_district.c - commands of the district office: district init, clone,
- * pull and merge, and review.
+ * pull, merge and status, and review.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -9,6 +9,8 @@
 
 #include "cli.h"
 #include "sync.h"
+#include "text.h"
+#include "util.h"
 
 static int district_init(int argc, char **argv, struct cli *cli)
 {
@@ -121,10 +123,68 @@ static int district_merge(int argc, char **argv, struct cli *cli)
 	return ret;
 }
 
+/* Prints s padded with spaces to width columns (a name of accented letters is wider in bytes). */
+static void column(const char *s, int width)
+{
+	int w;
+
+	fputs(s, stdout);
+	for (w = text_width(s); w < width; w++)
+		putchar(' ');
+}
+
+static void print_status(const struct sync_commune_status *c)
+{
+	char when[21] = "-";
+	size_t i;
+
+	if (c->last_sync)
+		util_format_time(c->last_sync, when);
+	column(c->title, 26);
+	printf("%10ld %8ld %8ld %5ld %8ld  %-20s  %s", c->households, c->children, c->complete,
+	       c->draft, c->rejected, when, c->refused ? "REFUSED" : "merged ");
+	for (i = 0; i < c->nenumerators; i++)
+		printf("%s%.*s", i ? ", " : "  ", (int)strcspn(c->enumerators[i], "<") - 1,
+		       c->enumerators[i]);
+	putchar('\n');
+	if (c->refused) {
+		const char *p = c->reasons;
+
+		while (*p) {
+			int len = (int)strcspn(p, "\n");
+
+			printf("    %.*s\n", len, p);
+			p += len + (p[len] == '\n');
+		}
+	}
+}
+
+static int district_status(int argc, char **argv, struct cli *cli)
+{
+	struct sync_commune_status *v = NULL;
+	size_t i, n = 0;
+	int ret;
+
+	if (argc > 1)
+		return cli_usage_error(cli, "status takes no arguments, got '%s'", argv[1]);
+	ret = cli_workspace(cli);
+	if (!ret)
+		ret = sync_district_status(&cli->ws, util_now(), &v, &n, &cli->err);
+	if (ret)
+		return ret;
+	column("commune", 26);
+	printf("%10s %8s %8s %5s %8s  %-20s  %s  %s\n", "households", "children", "complete",
+	       "draft", "rejected", "last sync", "merge  ", "enumerators");
+	for (i = 0; i < n; i++)
+		print_status(&v[i]);
+	sync_district_status_free(v, n);
+	return 0;
+}
+
 int cmd_district(int argc, char **argv, struct cli *cli)
 {
 	if (argc < 2)
-		return cli_usage_error(cli, "name a district command: init, clone, pull, merge");
+		return cli_usage_error(cli, "name a district command: init, clone, pull, merge, status");
 	if (!strcmp(argv[1], "init"))
 		return district_init(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "clone"))
@@ -133,8 +193,10 @@ int cmd_district(int argc, char **argv, struct cli *cli)
 		return district_pull(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "merge"))
 		return district_merge(argc - 1, argv + 1, cli);
-	return cli_usage_error(cli, "'%s' is not a district command; try init, clone, pull "
-			       "or merge", argv[1]);
+	if (!strcmp(argv[1], "status"))
+		return district_status(argc - 1, argv + 1, cli);
+	return cli_usage_error(cli, "'%s' is not a district command; try init, clone, pull, "
+			       "merge or status", argv[1]);
 }
 
 int cmd_review(int argc, char **argv, struct cli *cli)

@@ -152,10 +152,18 @@ static size_t words(char *q, char *w[STORE_SEARCH_WORDS])
 	return n;
 }
 
+/* Whether r is one of the commune's, when only one commune's records are listed. */
+static bool in_prefix(const struct tui_home *h, const struct tui_home_row *r)
+{
+	return !h->prefix[0] || !strncmp(r->id, h->prefix, strlen(h->prefix));
+}
+
 static bool matches(const struct tui_home *h, const struct tui_home_row *r, char **w, size_t nw)
 {
 	size_t i;
 
+	if (!in_prefix(h, r))
+		return false;
 	if (h->filter >= 0 && strcmp(r->status, tui_statuses[h->filter]))
 		return false;
 	for (i = 0; i < nw; i++)
@@ -171,7 +179,7 @@ static void count(struct tui_home *h)
 
 	memset(h->counts, 0, sizeof(h->counts));
 	for (i = 0; i < h->nrows; i++)
-		for (k = 0; k < TUI_NSTATUS; k++)
+		for (k = 0; k < TUI_NSTATUS && in_prefix(h, &h->rows[i]); k++)
 			if (!strcmp(h->rows[i].status, tui_statuses[k]))
 				h->counts[k]++;
 }

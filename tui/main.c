@@ -131,6 +131,7 @@ static const struct cmd commands[] = {
 	  "       dieutra district clone [--enumerator \"NAME <EMAIL>\"] URL DIR\n"
 	  "       dieutra [-C DIR] district pull\n"
 	  "       dieutra [-C DIR] district merge\n"
+	  "       dieutra [-C DIR] district status\n"
 	  "\n"
 	  "init creates the district's bare git repository at PATH.git: its main branch\n"
 	  "holds schema/ (the form FILE, checked first, and its choice lists) and a README.\n"
@@ -152,7 +153,13 @@ static const struct cmd commands[] = {
 	  "district's form.  A commune that passes is merged into main with one merge\n"
 	  "commit; one that does not is left out with every reason printed, and exit\n"
 	  "status 1.  Then main is pushed.  A refused commune is not checked again until\n"
-	  "its branch moves; with nothing new, merge does nothing.\n" },
+	  "its branch moves; with nothing new, merge does nothing.\n"
+	  "\n"
+	  "status, in a district workspace, prints one line per commune of main or of a\n"
+	  "fetched branch: households, children, complete / draft / rejected records in\n"
+	  "main, its branch's last commit (last sync), whether the last merge refused it\n"
+	  "(with its reasons below) and who entered its records.  `dieutra` alone shows\n"
+	  "the same in the app.\n" },
 	{ "review", cmd_review, "accept or reject a record, in a district workspace",
 	  "dieutra review ID (--accept | --reject MESSAGE)\n"
 	  "\n"

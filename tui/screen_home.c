@@ -11,6 +11,7 @@
 #include "form.h"
 #include "record.h"
 #include "store.h"
+#include "sync.h"
 #include "text.h"
 #include "tui.h"
 #include "workspace.h"
@@ -167,7 +168,9 @@ static void draw_rows(struct tui_app *app, int y0, int end)
 	add_column(&sb, tui_str(app->en, S_COL_ID), 15);
 	add_column(&sb, tui_str(app->en, S_COL_STATUS), 12);
 	add_column(&sb, tui_str(app->en, S_COL_ITEMS), 5);
-	add_column(&sb, tui_str(app->en, S_COL_SENT), 10);
+	/* The district's own store holds what it has: nothing to send. */
+	if (!h->prefix[0])
+		add_column(&sb, tui_str(app->en, S_COL_SENT), 10);
 	sbuf_adds(&sb, tui_str(app->en, S_COL_TITLE));
 	attron(A_BOLD);
 	tui_put(y0, 0, sbuf_str(&sb), COLS);
@@ -191,7 +194,8 @@ static void draw_rows(struct tui_app *app, int y0, int end)
 		add_column(&sb, r->id, 15);
 		add_column(&sb, status_name(app->en, r->status), 12);
 		add_column(&sb, items, 5);
-		add_column(&sb, tui_str(app->en, row_sent(app, r) ? S_SENT : S_UNSENT), 10);
+		if (!h->prefix[0])
+			add_column(&sb, tui_str(app->en, row_sent(app, r) ? S_SENT : S_UNSENT), 10);
 		sbuf_adds(&sb, r->title);
 		if (k == h->cur)
 			attron(A_REVERSE);
@@ -201,7 +205,7 @@ static void draw_rows(struct tui_app *app, int y0, int end)
 	sbuf_release(&sb);
 }
 
-static void draw_home(struct tui_app *app)
+void tui_home_draw(struct tui_app *app)
 {
 	struct tui_home *h = &app->home;
 	struct workspace *ws = app->ws;
@@ -211,9 +215,15 @@ static void draw_home(struct tui_app *app)
 	long total = 0;
 	int i, label;
 
-	sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP),
-		  ws->commune ? ws->commune : ws->role, ws->enumerator);
-	tui_bars(app, sbuf_str(&sb), S_HINT_HOME);
+	if (h->prefix[0]) {
+		const struct sync_commune_status *c = &app->district.communes[app->district.cur];
+
+		sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP), c->title, ws->enumerator);
+	} else {
+		sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP),
+			  ws->commune ? ws->commune : ws->role, ws->enumerator);
+	}
+	tui_bars(app, sbuf_str(&sb), h->prefix[0] ? S_HINT_DISTRICT_RECORDS : S_HINT_HOME);
 	sbuf_reset(&sb);
 	for (i = 0; i < TUI_NSTATUS; i++)
 		total += h->counts[i];
@@ -430,5 +440,44 @@ static const struct tui_key home_keys[] = {
 };
 
 const struct tui_screen tui_home_screen = {
-	home_keys, sizeof(home_keys) / sizeof(home_keys[0]), draw_home, typing, type_search,
+	home_keys, sizeof(home_keys) / sizeof(home_keys[0]), tui_home_draw, typing, type_search,
+};
+
+static bool district_typing(struct tui_app *app)
+{
+	return app->home.searching || app->district.prompting;
+}
+
+static int district_type(struct tui_app *app, int key)
+{
+	return app->district.prompting ? tui_district_type(app, key) : type_search(app, key);
+}
+
+/* A commune's records in the district mode: read only, but for the district's decision. */
+static const struct tui_key district_record_keys[] = {
+	{ '?', "? F1", S_K_HELP, tui_show_help },
+	{ TUI_FKEY(KEY_F(1)), NULL, S_K_HELP, tui_show_help },
+	{ TUI_FKEY(KEY_UP), "↑ k PgUp", S_K_UP, up },
+	{ 'k', NULL, S_K_UP, up },
+	{ TUI_FKEY(KEY_PPAGE), NULL, S_K_UP, up },
+	{ TUI_FKEY(KEY_DOWN), "↓ j PgDn", S_K_DOWN, down },
+	{ 'j', NULL, S_K_DOWN, down },
+	{ TUI_FKEY(KEY_NPAGE), NULL, S_K_DOWN, down },
+	{ 'r', "r", S_K_REJECT, tui_district_reject },
+	{ 'a', "a", S_K_ACCEPT, tui_district_accept },
+	{ 'm', "m", S_K_MERGE, tui_district_merge },
+	{ '/', "/", S_K_SEARCH, search },
+	{ '\t', "Tab", S_K_FILTER, filter_status },
+	{ TUI_FKEY(KEY_BTAB), "Shift-Tab", S_K_FILTER_BACK, filter_status },
+	{ 27, "Esc", S_K_COMMUNES, tui_district_back },
+	{ TUI_FKEY(KEY_F(2)), "F2 Ctrl-T", S_K_INPUT, tui_toggle_input },
+	{ TUI_CTRL('t'), NULL, S_K_INPUT, tui_toggle_input },
+	{ TUI_FKEY(KEY_F(3)), "F3 L", S_K_LANG, tui_toggle_lang },
+	{ 'L', NULL, S_K_LANG, tui_toggle_lang },
+	{ 'q', "q", S_K_QUIT, quit },
+};
+
+const struct tui_screen tui_district_records_screen = {
+	district_record_keys, sizeof(district_record_keys) / sizeof(district_record_keys[0]),
+	tui_district_draw_records, district_typing, district_type,
 };

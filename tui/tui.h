@@ -54,6 +54,12 @@ enum tui_str {
 	S_SYNC_FAILED, S_W_SENT, S_W_NEW, S_W_UPDATED, S_W_RECEIVED, S_W_CONFLICT,
 	S_W_CONFLICTS, S_K_FILTER_BACK, S_K_RESTORE, S_Q_RESTORE, S_RESTORED, S_IS_VOID,
 	S_EXPECTED, S_ALL_ITEMS, S_K_TICK, S_K_CHOICE,
+	S_DISTRICT, S_COMMUNES, S_COL_COMMUNE, S_COL_HOUSEHOLDS, S_COL_CHILDREN, S_COL_DONE,
+	S_COL_DRAFT, S_COL_REJECTED, S_COL_LAST_SYNC, S_COL_MERGE, S_COL_ENUMERATORS,
+	S_MERGED, S_REFUSED, S_REFUSED_WHY, S_NO_COMMUNES, S_HINT_DISTRICT, S_HINT_DISTRICT_RECORDS,
+	S_K_OPEN_COMMUNE, S_K_REJECT, S_K_ACCEPT, S_K_MERGE, S_K_COMMUNES, S_WHY_REJECT,
+	S_NEED_WHY, S_W_REJECTED, S_W_ACCEPTED, S_ALREADY, S_MERGING, S_MERGE_FAILED,
+	S_W_MERGED, S_W_REFUSED, S_NOTHING_NEW, S_HOUSEHOLDS, S_CHILDREN,
 	S_COUNT
 };
 const char *tui_str(bool en, enum tui_str id);
@@ -149,9 +155,24 @@ struct tui_home {
 	int query_filter;  /* the filter it was with */
 	size_t cur, top;   /* the cursor and the first row drawn, in shown */
 	long counts[TUI_NSTATUS];
+	char prefix[8];    /* only ids starting so ("04630-": a commune's); "": all */
 };
 
 struct store_conflict;
+struct sync_commune_status;
+
+/*
+ * The district mode (screen_district.c), in a district workspace: its
+ * communes (sync_district_status), and a commune's records in the home
+ * list (prefix set, read only), where a record is rejected or accepted.
+ */
+struct tui_district {
+	struct sync_commune_status *communes;
+	size_t n, cur, top;
+	bool loaded;           /* the home list holds the store's records */
+	bool prompting;        /* the reason of a rejection is being typed in prompt */
+	struct tui_line prompt;
+};
 
 /* A record in conflict being settled (screen_conflict.c): its answers changed two ways. */
 struct tui_conflict {
@@ -217,9 +238,33 @@ struct tui_app {
 	struct tui_home home;
 	struct tui_edit edit;
 	struct tui_conflict conflict;
+	struct tui_district district;
 };
 
 extern const struct tui_screen tui_home_screen, tui_form_screen, tui_conflict_screen;
+extern const struct tui_screen tui_district_screen, tui_district_records_screen;
+
+/*
+ * The district mode (screen_district.c).  tui_district_load() reads the
+ * communes' figures again (a failure is the status line's message);
+ * tui_district_release() frees them.  The records screen's own keys:
+ * tui_district_reject() asks for the reason of rejecting the record under
+ * the cursor, which tui_district_type() then takes (Enter: rejected with it,
+ * sync_district_review(); Esc: not); tui_district_accept() accepts it;
+ * tui_district_merge() runs `district merge`; tui_district_back() goes
+ * back to the communes.  tui_district_draw_records() draws the records
+ * screen.
+ */
+void tui_district_load(struct tui_app *app);
+void tui_district_release(struct tui_district *d);
+int tui_district_reject(struct tui_app *app, int key);
+int tui_district_type(struct tui_app *app, int key);
+int tui_district_accept(struct tui_app *app, int key);
+int tui_district_merge(struct tui_app *app, int key);
+int tui_district_back(struct tui_app *app, int key);
+void tui_district_draw_records(struct tui_app *app);
+/* Draws the home screen: a commune's records in the district mode. */
+void tui_home_draw(struct tui_app *app);
 
 /*
  * Opens the conflict screen on record id: its answers changed two ways,
