@@ -243,14 +243,14 @@ long tui_edit_repeat_count(const struct tui_app *app, const struct form_field *r
 	return isfinite(n) && n >= 0 && n <= (double)LONG_MAX ? (long)n : -1;
 }
 
-/* Whether s and every group or repeat around it are relevant in view. */
+/* Whether s and every group or repeat around it (own: s alone) are relevant in view. */
 static bool relevant(const struct tui_edit *e, const struct form *f, struct tui_slot s,
-		     long long now)
+		     long long now, bool own)
 {
 	const struct form_field *anc[MAX_CHAIN];
 	size_t n = chain(s.f, anc), i;
 
-	for (i = 0; i < n; i++) {
+	for (i = own ? n - 1 : 0; i < n; i++) {
 		struct eval_ctx c = { &e->view, f, NULL, SIZE_MAX, NULL, NULL };
 		struct expr_ctx ctx = { lookup, NULL, NULL, &c, NULL, 0, now };
 		struct expr_value v = EXPR_VALUE_INIT;
@@ -387,7 +387,8 @@ static void add_fields(struct tui_edit *e, const struct form *f, size_t pi,
 		const struct form_field *k = g->kids[i];
 		struct tui_slot s = { k, item };
 
-		if (k->type == FORM_REPEAT || !relevant(e, f, s, now))
+		/* g was found relevant: only k's own relevance is left to evaluate. */
+		if (k->type == FORM_REPEAT || !relevant(e, f, s, now, true))
 			continue;
 		if (k->type == FORM_GROUP)
 			add_fields(e, f, pi, k, item, now);
@@ -422,12 +423,12 @@ static void build_pages(struct tui_edit *e, const struct form *f)
 			if (!loose)
 				new_page(e, TUI_PAGE_FIELDS, NULL, SIZE_MAX);
 			loose = true;
-			if (relevant(e, f, s, now))
+			if (relevant(e, f, s, now, false))
 				add_slot(e, &e->pages[e->npages - 1], s);
 			continue;
 		}
 		loose = false;
-		if (!relevant(e, f, s, now))
+		if (!relevant(e, f, s, now, false))
 			continue;
 		if (t->type == FORM_GROUP) {
 			new_page(e, TUI_PAGE_FIELDS, t, SIZE_MAX);
