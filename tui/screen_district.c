@@ -22,6 +22,8 @@ void tui_district_release(struct tui_district *d)
 	sync_district_status_free(d->communes, d->n);
 	d->communes = NULL;
 	d->n = 0;
+	free(d->title);
+	d->title = NULL;
 	tui_line_release(&d->prompt);
 }
 
@@ -233,6 +235,9 @@ static int open_commune(struct tui_app *app, int key)
 		d->loaded = true;
 	}
 	snprintf(h->prefix, sizeof(h->prefix), "%s-", d->communes[d->cur].code);
+	/* Kept apart from the list, which a merge reads again while the records are shown. */
+	free(d->title);
+	d->title = xstrdup(d->communes[d->cur].title);
 	h->cur = h->top = 0;
 	h->filter = -1;
 	tui_line_clear(&h->search);

@@ -11,7 +11,6 @@
 #include "form.h"
 #include "record.h"
 #include "store.h"
-#include "sync.h"
 #include "text.h"
 #include "tui.h"
 #include "workspace.h"
@@ -216,9 +215,8 @@ void tui_home_draw(struct tui_app *app)
 	int i, label;
 
 	if (h->prefix[0]) {
-		const struct sync_commune_status *c = &app->district.communes[app->district.cur];
-
-		sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP), c->title, ws->enumerator);
+		sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP), app->district.title,
+			  ws->enumerator);
 	} else {
 		sbuf_addf(&sb, " %s · %s · %s", tui_str(app->en, S_APP),
 			  ws->commune ? ws->commune : ws->role, ws->enumerator);

@@ -169,6 +169,7 @@ struct sync_commune_status;
 struct tui_district {
 	struct sync_commune_status *communes;
 	size_t n, cur, top;
+	char *title;           /* the commune whose records are listed ("04630 Xã Tú Lệ") */
 	bool loaded;           /* the home list holds the store's records */
 	bool prompting;        /* the reason of a rejection is being typed in prompt */
 	struct tui_line prompt;
