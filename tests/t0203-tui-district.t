@@ -109,4 +109,8 @@ expect_success 'in English, at 80x24, without colours' '
 	keys q && closed
 '
 
+expect_success 'the app said nothing on stderr (no sanitizer report, no leak)' '
+	if [ -s "$TEST_DIR/app.err" ]; then cat "$TEST_DIR/app.err" >&2; false; fi
+'
+
 done_testing
