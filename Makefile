@@ -120,7 +120,7 @@ check: dieutra unit shell-tests
 CRASH_ROUNDS ?= 500
 soak: $(BUILD)/dieutra
 	$(TEST_ENV) CRASH_ROUNDS=$(CRASH_ROUNDS) CRASH_SEED=$${CRASH_SEED:-$$(date +%s)} \
-		prove -v tests/t0310-crash.t
+		prove -v tests/t0310-crash.t tests/t0315-crash-district.t
 
 # The command-line tests under valgrind: tests/valgrind.sh stands in for the
 # binary.  The app's tests (tmux), the 60 laptops and the memory-bounded

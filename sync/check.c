@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "form.h"
 #include "record.h"
@@ -157,6 +158,25 @@ out:
 	return ret;
 }
 
+/* The first component of path that git would never write ("", ".", "..", ".git"), or NULL. */
+static const char *bad_component(const char *path, char buf[8])
+{
+	const char *p = path;
+	size_t n;
+
+	for (;; p += n + 1) {
+		n = strcspn(p, "/");
+		if (n <= 2 && !strncmp(p, "..", n))
+			return n == 0 ? "an empty name" : n == 1 ? "." : "..";
+		if (n == 4 && !strncasecmp(p, ".git", 4)) {
+			snprintf(buf, 8, "%.4s", p);
+			return buf;
+		}
+		if (!p[n])
+			return NULL;
+	}
+}
+
 static bool inside(const struct check *c, const char *path)
 {
 	return !strncmp(path, c->prefix, strlen(c->prefix));
@@ -169,7 +189,7 @@ static int check_commit(struct check *c, git_commit *commit)
 	git_commit *parent = NULL;
 	git_tree *pt = NULL, *t = NULL;
 	git_diff *diff = NULL;
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[GIT_OID_HEXSZ + 1], dotgit[8];
 	const char *subject = git_commit_summary(commit);
 	size_t i, n, outside = 0;
 	int ret = ERR_ENV;
@@ -193,7 +213,13 @@ static int check_commit(struct check *c, git_commit *commit)
 	for (i = 0; i < n && !ret; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		const char *bad = bad_component(path, dotgit);
 
+		if (bad || (d->old_file.path && (bad = bad_component(d->old_file.path, dotgit)))) {
+			problem(c, path, "has %s in its path: a commune's files stay inside %s "
+				"under plain names", bad, c->prefix);
+			continue;
+		}
 		if (!inside(c, path) || (d->old_file.path && !inside(c, d->old_file.path))) {
 			/* One message per commit names the first path; the others follow it. */
 			if (!outside++) {

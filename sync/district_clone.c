@@ -175,6 +175,7 @@ int sync_district_load(struct workspace *ws, git_repository *repo, size_t *loade
 			ret = rc;
 			goto out;
 		}
+		util_crash_point("district-loaded");
 		if (loaded)
 			(*loaded)++;
 	}

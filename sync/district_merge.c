@@ -230,6 +230,7 @@ static int merge_one(struct merge *m, const char *code, git_commit *tip, struct 
 		sync_git_error(m->err, ret, "cannot commit the merge");
 		goto out;
 	}
+	util_crash_point("district-merged");
 	ret = 0;
 out:
 	free(msg);
@@ -382,6 +383,7 @@ static int push_main(struct merge *m)
 	o.callbacks.sideband_progress = server_text;
 	o.callbacks.payload = m;
 	rc = git_remote_push(m->remote, &specs, &o);
+	util_crash_point("district-pushed");
 	if (rc == GIT_ENONFASTFORWARD) {
 		ret = error_add(m->err, ERR_CONFLICT,
 				"the district's main moved during the merge: was another merge run "
@@ -429,6 +431,7 @@ int sync_district_merge(struct workspace *ws, struct sync_merge_result *res,
 		ret = sync_remote(m.repo, NULL, &m.remote, err);
 	if (!ret)
 		ret = sync_district_fetch(m.remote, err);
+	util_crash_point("district-fetched");
 	if (!ret)
 		ret = sync_district_advance(m.repo, git_remote_url(m.remote), err);
 	if (!ret && git_reference_foreach_glob(m.repo, COMMUNE_REFS "*", collect_branch, &m))

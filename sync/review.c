@@ -103,6 +103,7 @@ static int commit(struct review *v, git_commit *tip, const struct record *r, git
 		sync_git_error(v->err, ret, "cannot commit the review");
 		goto out;
 	}
+	util_crash_point("review-committed");
 	ret = 0;
 out:
 	git_reference_free(ref);
@@ -146,6 +147,7 @@ static int push(struct review *v, bool *stale)
 	o.callbacks.sideband_progress = server_text;
 	o.callbacks.payload = v;
 	rc = git_remote_push(v->remote, &specs, &o);
+	util_crash_point("review-pushed");
 	if (rc == GIT_ENONFASTFORWARD)
 		*stale = true;
 	else if (rc)
@@ -202,6 +204,31 @@ out:
 	return ret;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/*
+ * Whether the store lacks the decision r carries: after a review pushed by
+ * a run killed before it stored it, the branch already holds the decision
+ * and only the store is behind.
+ */
+static bool store_behind(struct workspace *ws, const struct record *r)
+{
+	struct store_row row = { 0 };
+	struct record old;
+	bool behind = true;
+
+	record_init(&old);
+	if (!store_get(ws->store, r->id, &row, NULL) &&
+	    !record_parse(row.body, strlen(row.body), r->id, &old, NULL))
+		behind = !same_str(old.status, r->status) || !same_str(old.review, r->review);
+	record_release(&old);
+	store_row_release(&row);
+	return behind;
+}
+
 int sync_district_review(struct workspace *ws, const char *id, const char *message,
 			 bool *changed, struct error *err)
 {
@@ -237,7 +264,7 @@ int sync_district_review(struct workspace *ws, const char *id, const char *messa
 	if (!ret && stale)
 		ret = error_add(err, ERR_ENV, "the commune's branch kept moving during %d tries: run "
 				"`dieutra review` again", REVIEW_TRIES);
-	if (ret || !*changed)
+	if (ret || (!*changed && !store_behind(ws, &r)))
 		goto out;
 	title = validate_title(&ws->form, &r, 0);
 	ret = store_put_synced(ws->store, &r, title, err);

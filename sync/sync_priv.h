@@ -125,7 +125,8 @@ bool sync_is_commune_code(const char *s);
 
 /*
  * Checks the commits of commune code's branch up to tip that main (may be
- * NULL: every commit) lacks: each changes only communes/CODE/, and each
+ * NULL: every commit) lacks: each changes only communes/CODE/ (no path
+ * with an empty, ".", ".." or ".git" component, whatever git allows), and each
  * file it writes there is a regular file (no symbolic link, no submodule)
  * of at most SYNC_MAX_FILE_SIZE bytes, filed as
  * communes/CODE/DEVICE/CODE-DEVICE-NNNN.yaml, that parses as a record
