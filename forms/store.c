@@ -85,6 +85,12 @@ static const char *const migrations[] = {
 	 * sync.
 	 */
 	"CREATE INDEX records_unsent ON records(id) WHERE rev > synced_rev;",
+	/*
+	 * 5: a group or repeat item changed two ways keeps each side's node
+	 * as record text, so that either side can be put back whole.
+	 */
+	"ALTER TABLE conflicts ADD COLUMN ours_text TEXT;"
+	"ALTER TABLE conflicts ADD COLUMN theirs_text TEXT;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(*migrations)))
 

@@ -166,15 +166,28 @@ int store_sync_state(struct store *s, const char *id, long long *rev, long long 
  * household.village, children[_id=k3f9].dob, or version / status for the
  * record's header.  ours and theirs are NULL for "no answer".  tree: the
  * values are a group or repeat item shown as one line of text, not an
- * answer that can be put back as it is.  pick is the person's choice so
- * far, when picked (NULL: no answer).
+ * answer that can be put back as it is; ours_text and theirs_text then
+ * hold each side's node whole, as the canonical text of a record whose
+ * data holds only that node under the key `node` (workspace_set_node),
+ * NULL for a side without it (removed there).  A tree conflict kept
+ * before they existed lacks them although its side has a value: see
+ * store_conflict_side().  pick is the person's choice so far, when picked
+ * (NULL: no answer; for a tree conflict, the picked side's text).
  */
 struct store_conflict {
 	char *record, *path, *ours, *theirs;
 	bool tree;
 	bool picked;
 	char *pick;
+	char *ours_text, *theirs_text;
 };
+/*
+ * What picks a side of c (theirs or ours) for store_conflict_pick(): the
+ * side's answer, or for a tree conflict its node's text, in *value (c's,
+ * may be NULL: no answer).  Returns false when that side cannot be picked:
+ * a tree conflict kept without the node's text (store schema before 5).
+ */
+bool store_conflict_side(const struct store_conflict *c, bool theirs, const char **value);
 /* Frees the strings of c (not c itself). */
 void store_conflict_release(struct store_conflict *c);
 

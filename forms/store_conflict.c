@@ -17,7 +17,18 @@ void store_conflict_release(struct store_conflict *c)
 	free(c->ours);
 	free(c->theirs);
 	free(c->pick);
+	free(c->ours_text);
+	free(c->theirs_text);
 	memset(c, 0, sizeof(*c));
+}
+
+bool store_conflict_side(const struct store_conflict *c, bool theirs, const char **value)
+{
+	const char *answer = theirs ? c->theirs : c->ours;
+	const char *text = theirs ? c->theirs_text : c->ours_text;
+
+	*value = c->tree ? text : answer;
+	return !c->tree || !answer || text;
 }
 
 /*
@@ -45,7 +56,8 @@ static int run(struct store *s, const char *sql, const char *const *args, int na
 
 int store_conflict_put(struct store *s, const struct store_conflict *c, struct error *err)
 {
-	const char *args[] = { c->record, c->path, c->ours, c->theirs, c->tree ? "1" : "0" };
+	const char *args[] = { c->record, c->path, c->ours, c->theirs, c->tree ? "1" : "0",
+			       c->ours_text, c->theirs_text };
 	const char *what = "cannot keep a conflict";
 	int changes = 0, ret;
 
@@ -57,8 +69,9 @@ int store_conflict_put(struct store *s, const struct store_conflict *c, struct e
 	if (!ret && !changes)
 		ret = error_add(err, ERR_NOTFOUND, "no record %s in this workspace", c->record);
 	if (!ret)
-		ret = run(s, "INSERT OR REPLACE INTO conflicts(record, path, ours, theirs, tree)"
-			  " VALUES(?1, ?2, ?3, ?4, ?5)", args, 5, NULL, what, err);
+		ret = run(s, "INSERT OR REPLACE INTO conflicts(record, path, ours, theirs, tree,"
+			  " ours_text, theirs_text) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", args, 7,
+			  NULL, what, err);
 	if (!ret)
 		ret = store_commit(s, err);
 	if (ret)
@@ -75,8 +88,8 @@ int store_conflict_list(struct store *s, const char *id, struct store_conflict *
 
 	*out = NULL;
 	*n = 0;
-	rc = sqlite3_prepare_v2(s->db, "SELECT record, path, ours, theirs, tree, picked, pick"
-				" FROM conflicts WHERE record = ?1 ORDER BY path", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(s->db, "SELECT record, path, ours, theirs, tree, picked, pick,"
+				" ours_text, theirs_text FROM conflicts WHERE record = ?1 ORDER BY path", -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(st, 1, id);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -91,6 +104,8 @@ int store_conflict_list(struct store *s, const char *id, struct store_conflict *
 		c->tree = sqlite3_column_int(st, 4) != 0;
 		c->picked = sqlite3_column_int(st, 5) != 0;
 		c->pick = store_column_dup(st, 6);
+		c->ours_text = store_column_dup(st, 7);
+		c->theirs_text = store_column_dup(st, 8);
 		rc = SQLITE_OK;
 	}
 	if (rc != SQLITE_DONE)

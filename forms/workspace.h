@@ -168,9 +168,21 @@ int workspace_set_path(struct record *r, const char *path, const char *value,
 		       struct error *err);
 
 /*
+ * Puts a group or repeat item of r at path back whole (children[_id=k3f9],
+ * household, children[_id=k3f9].disability): text is a tree conflict's
+ * side (store.h: a record text whose data holds the node under `node`),
+ * or NULL to remove the node.  A node r lacks is added at the end of its
+ * map or list.  Returns 0, ERR_NOTFOUND (the path's way is not in r) or
+ * ERR_DATA (text does not parse).
+ */
+int workspace_set_node(struct record *r, const char *path, const char *text,
+		       struct error *err);
+
+/*
  * Settles the conflicts of record id (store.h) once each one is picked:
- * puts every pick into the stored record (a `tree` conflict keeps the
- * record's own value) and saves it with workspace_save(), which validates
+ * puts every pick into the stored record (a `tree` conflict's picked side
+ * goes back whole, workspace_set_node; one kept without its node's text
+ * keeps the record's own) and saves it with workspace_save(), which validates
  * it, stamps it and clears the conflicts; the next sync sends it.  r (a
  * record_init()ed record) holds what was stored.  Returns 0, ERR_USAGE
  * (a conflict not picked yet, or none at all), ERR_NOTFOUND, ERR_DATA

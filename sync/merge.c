@@ -21,6 +21,8 @@ void sync_conflicts_release(struct sync_conflicts *c)
 		free(c->items[i].field);
 		free(c->items[i].ours);
 		free(c->items[i].theirs);
+		free(c->items[i].ours_text);
+		free(c->items[i].theirs_text);
 	}
 	free(c->items);
 	memset(c, 0, sizeof(*c));
@@ -66,6 +68,29 @@ static char *show(const struct record_node *n)
 	return sbuf_detach(&sb);
 }
 
+/*
+ * n whole, as the canonical text of a record whose data holds only n, under
+ * the key `node` (store.h: a tree conflict's side), or NULL for no node.
+ */
+static char *node_text(const struct record_node *n)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct record r;
+	struct record_node *copy;
+	size_t i;
+
+	if (!n)
+		return NULL;
+	record_init(&r);
+	copy = record_node_new(n->kind, "node", n->value);
+	for (i = 0; i < n->nkids; i++)
+		record_node_add(copy, copy_node(n->kids[i]));
+	record_node_add(r.data, copy);
+	record_write(&r, &sb);
+	record_release(&r);
+	return sbuf_detach(&sb);
+}
+
 struct merge {
 	const char *id; /* of the record, for the conflicts */
 	struct sync_conflicts *out;
@@ -100,6 +125,10 @@ static void conflict_nodes(struct merge *m, const char *path, const struct recor
 	c->no_ours = !o;
 	c->no_theirs = !t;
 	c->tree = (o && o->kind != RECORD_SCALAR) || (t && t->kind != RECORD_SCALAR);
+	if (c->tree) {
+		c->ours_text = node_text(o);
+		c->theirs_text = node_text(t);
+	}
 }
 
 static const char *item_id(const struct record_node *item)

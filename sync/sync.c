@@ -290,7 +290,7 @@ static int keep_conflicts(struct run *r, size_t from)
 		const struct sync_conflict *c = &r->conflicts.items[i];
 		struct store_conflict sc = { c->id, c->field, c->no_ours ? NULL : c->ours,
 					     c->no_theirs ? NULL : c->theirs, c->tree, false,
-					     NULL };
+					     NULL, c->ours_text, c->theirs_text };
 
 		if (!c->whole)
 			ret = store_conflict_put(r->ws->store, &sc, r->err);

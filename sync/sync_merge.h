@@ -21,6 +21,8 @@ struct sync_conflict {
 	char *ours, *theirs; /* as shown to a person: "(no answer)" when none */
 	bool no_ours, no_theirs; /* that side has no answer */
 	bool tree;       /* a group or repeat item, shown as one line */
+	/* tree: each side's node whole, as store_conflict's ours_text, theirs_text */
+	char *ours_text, *theirs_text;
 	bool whole;      /* not an answer: the record has unsent changes here */
 };
 

@@ -118,4 +118,104 @@ expect_success 'the settled record flows out on the next sync and reaches the ot
 	git -C district.git fsck --strict
 '
 
+# kid LAPTOP N: the _id of the household's Nth child on that laptop.
+kid() {
+	dieutra -C "$1" show $id | sed -n "s/^    - _id: //p" | sed -n "$2p"
+}
+
+# drop LAPTOP TIME KID: removes that child from the household on that laptop.
+drop() {
+	dieutra -C "$1" show $id | awk -v k="$3" '
+		$0 == "    - _id: " k { skip = 1; next }
+		skip && /^      / { next }
+		{ skip = 0; print }' | DIEUTRA_NOW=$2 dieutra -C "$1" add - >/dev/null 2>&1
+}
+
+# twin LAPTOP TIME: adds a second child on that laptop, a copy of the
+# first under another name and id number.
+twin() {
+	dieutra -C "$1" show $id | awk '
+		/^    - _id: / { n++; print; next }
+		n == 1 && /^      / {
+			print
+			sub(/full_name: .*/, "full_name: Lò Văn Khánh")
+			sub(/child_id: .*/, "child_id: \"015314001199\"")
+			sub(/^      /, kids == "" ? "    - " : "      ")
+			kids = kids $0 "\n"
+			next
+		}
+		n == 1 && !done { printf "%s", kids; done = 1 }
+		{ print }' | DIEUTRA_NOW=$2 dieutra -C "$1" add - >/dev/null 2>&1
+}
+
+expect_success 'a child removed on one laptop and edited on the other: a whole-item conflict' '
+	k2=$(kid a 2) && test -n "$k2" && test "$(kid b 2)" = "$k2" && echo "$k2" >k2 &&
+	drop a 2026-11-23T11:00:00Z "$k2" &&
+	edit b 2026-11-23T11:30:00Z "s/dob: 2021-09-10/dob: 2021-09-11/" &&
+	dieutra -C a sync >/dev/null &&
+	expect_code 1 dieutra -C b sync >out 2>err &&
+	contains out "1 conflict" &&
+	contains err "$id: children[_id=$k2] was changed two ways" &&
+	dieutra -C b show $id >rec 2>conf &&
+	contains rec "dob: 2021-09-11" &&
+	contains conf "children[_id=$k2]: this laptop \"_id: $k2, full_name: Lò Văn Tùng"
+'
+
+expect_success 'resolve --theirs takes the other laptop'"'"'s removal of the child' '
+	k2=$(cat k2) &&
+	dieutra -C b resolve $id "children[_id=$k2]" --theirs 2>err &&
+	contains err "$id: settled, status complete" &&
+	dieutra -C b show $id >rec &&
+	lacks rec "_id: $k2" &&
+	lacks rec "Lò Văn Tùng" &&
+	contains rec "_id: $(kid a 1)" &&
+	dieutra -C b sync >/dev/null && dieutra -C a sync >/dev/null &&
+	dieutra -C a show $id | cmp - rec
+'
+
+expect_success 'the only child edited on one laptop, removed on the other: --theirs restores the repeat' '
+	k1=$(kid a 1) &&
+	edit a 2026-11-23T12:00:00Z "s/full_name: Lò Thị Mai/full_name: Lò Thị Mây/;
+		s/dob: 2014-06-02/dob: 2014-06-12/" &&
+	drop b 2026-11-23T12:30:00Z "$k1" &&
+	dieutra -C a sync >/dev/null &&
+	expect_code 1 dieutra -C b sync >out 2>err &&
+	contains err "$id: children was changed two ways" &&
+	dieutra -C b show $id >rec 2>conf &&
+	lacks rec "_id: $k1" &&
+	contains conf "children: this laptop \"(no answer)\"" &&
+	expect_code 1 dieutra -C b resolve $id children --value x 2>err &&
+	contains err "is a whole group or item" &&
+	dieutra -C b resolve $id children --theirs 2>err &&
+	contains err "$id: settled, status complete" &&
+	dieutra -C b show $id >rec &&
+	contains rec "_id: $k1" &&
+	contains rec "full_name: Lò Thị Mây" &&
+	contains rec "dob: 2014-06-12" &&
+	contains rec "child_id: \"015314001122\"" &&
+	dieutra -C b sync >/dev/null && dieutra -C a sync >/dev/null &&
+	dieutra -C a show $id | cmp - rec
+'
+
+expect_success 'one of two children edited on one laptop, removed on the other: --theirs restores it' '
+	twin a 2026-11-23T13:00:00Z &&
+	test -n "$(kid a 2)" &&
+	dieutra -C a sync >/dev/null && dieutra -C b sync >/dev/null &&
+	k1=$(kid a 1) &&
+	edit a 2026-11-23T13:10:00Z "s/dob: 2014-06-12/dob: 2014-06-22/" &&
+	drop b 2026-11-23T13:20:00Z "$k1" &&
+	dieutra -C a sync >/dev/null &&
+	expect_code 1 dieutra -C b sync >out 2>err &&
+	contains err "$id: children[_id=$k1] was changed two ways" &&
+	dieutra -C b resolve $id "children[_id=$k1]" --theirs 2>err &&
+	contains err "$id: settled, status complete" &&
+	dieutra -C b show $id >rec &&
+	contains rec "_id: $k1" &&
+	contains rec "dob: 2014-06-22" &&
+	contains rec "full_name: Lò Văn Khánh" &&
+	dieutra -C b sync >/dev/null && dieutra -C a sync >/dev/null &&
+	dieutra -C a show $id | cmp - rec &&
+	git -C district.git fsck --strict
+'
+
 done_testing

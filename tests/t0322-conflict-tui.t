@@ -82,4 +82,45 @@ expect_success 'then the two laptops sync clean and agree' '
 	lacks app.err "runtime error"
 '
 
+# drop LAPTOP TIME KID: removes that child from the household on that laptop.
+drop() {
+	dieutra -C "$1" show $id | awk -v k="$3" '
+		$0 == "    - _id: " k { skip = 1; next }
+		skip && /^      / { next }
+		{ skip = 0; print }' | DIEUTRA_NOW=$2 dieutra -C "$1" add - >/dev/null 2>&1
+}
+
+expect_success 'a child removed on A and edited on B: a whole-item conflict on B' '
+	dieutra -C a show $id | sed -n "s/^    - _id: //p" | sed -n 2p >k2 &&
+	test -s k2 &&
+	drop a 2026-11-23T11:00:00Z "$(cat k2)" &&
+	edit b 2026-11-23T11:30:00Z "s/dob: 2021-09-10/dob: 2021-09-11/" &&
+	dieutra -C a sync >/dev/null &&
+	expect_code 1 dieutra -C b sync >out 2>err &&
+	contains err "children[_id=$(cat k2)] was changed two ways"
+'
+
+expect_success 'in the app, the other laptop'"'"'s side is picked: the child goes, as there' '
+	COLS=100 WS=b app &&
+	see "xung đột" &&
+	keys Enter &&
+	see "Xung đột" &&
+	see "Trẻ em dưới 16 tuổi" &&
+	see "full_name: Lò Văn" &&
+	keys Right &&
+	see "[x] —" &&
+	keys s &&
+	see "Đã giải quyết xung đột" &&
+	keys q &&
+	closed &&
+	dieutra -C b show $id >rec 2>conf &&
+	test ! -s conf &&
+	lacks rec "_id: $(cat k2)" &&
+	lacks rec "Lò Văn Tùng" &&
+	dieutra -C b sync >/dev/null && dieutra -C a sync >/dev/null &&
+	dieutra -C a show $id | cmp - rec &&
+	lacks app.err "Sanitizer" &&
+	lacks app.err "runtime error"
+'
+
 done_testing

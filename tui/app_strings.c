@@ -87,8 +87,9 @@ static const char *const strings[S_COUNT][2] = {
 	[S_TO_PICK] = { "Còn câu chưa chọn", "Some answers are not picked yet" },
 	[S_SETTLED] = { "Đã giải quyết xung đột, sẽ gửi ở lần đồng bộ sau",
 			"Conflict settled; the next sync sends it" },
-	[S_WHOLE] = { "Cả một nhóm: chỉ giữ được của máy này, rồi sửa hồ sơ",
-		      "A whole group: keep this laptop's, then edit the record" },
+	[S_WHOLE] = { "Cả một nhóm, lưu bởi phiên bản cũ: chỉ giữ được của máy này, rồi sửa hồ sơ",
+		      "A whole group kept by an older version: keep this laptop's, then edit the "
+		      "record" },
 	[S_COL_SENT] = { "Gửi huyện", "District" },
 	[S_SENT] = { "đã gửi", "sent" },
 	[S_UNSENT] = { "chưa gửi", "not sent" },

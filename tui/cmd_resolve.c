@@ -27,19 +27,17 @@ static void release_all(struct store_conflict *c, size_t n)
 static int pick_one(struct cli *cli, const struct store_conflict *c, enum pick how,
 		    const char *value)
 {
-	if (how == PICK_THEIRS && c->tree)
-		return error_add(&cli->err, ERR_DATA,
-				 "dieutra resolve: %s: %s on the other laptop was a whole group or "
-				 "item (%s), which cannot be picked as one answer: keep this "
-				 "laptop's with --ours, then enter the other's in the app",
-				 c->record, c->path, c->theirs ? c->theirs : "(no answer)");
 	if (how == PICK_VALUE && c->tree)
 		return error_add(&cli->err, ERR_DATA,
 				 "dieutra resolve: %s: %s is a whole group or item: pick --ours "
-				 "and correct it in the app", c->record, c->path);
-	return store_conflict_pick(cli->ws.store, c->record, c->path,
-				   how == PICK_OURS ? c->ours : how == PICK_THEIRS ? c->theirs :
-				   value, &cli->err);
+				 "or --theirs, then correct it in the app", c->record, c->path);
+	if (how != PICK_VALUE && !store_conflict_side(c, how == PICK_THEIRS, &value))
+		return error_add(&cli->err, ERR_DATA,
+				 "dieutra resolve: %s: %s on the other laptop was a whole group or "
+				 "item (%s), kept before this version of dieutra without all of it: "
+				 "keep this laptop's with --ours, then enter the other's in the app",
+				 c->record, c->path, c->theirs ? c->theirs : "(no answer)");
+	return store_conflict_pick(cli->ws.store, c->record, c->path, value, &cli->err);
 }
 
 static int usage_paths(struct cli *cli, const char *id, const char *field,

@@ -54,11 +54,15 @@ int tui_conflict_open(struct tui_app *app, const char *id)
 	c->id = xstrdup(id);
 	c->pick = xcalloc(c->n, sizeof(*c->pick));
 	/* A pick made with `dieutra resolve` shows, when it is one of the two values. */
-	for (i = 0; i < c->n; i++)
-		if (c->items[i].picked)
-			c->pick[i] = same(c->items[i].pick, c->items[i].ours) ? PICK_OURS :
-				     same(c->items[i].pick, c->items[i].theirs) ? PICK_THEIRS :
-				     PICK_NONE;
+	for (i = 0; i < c->n; i++) {
+		const char *ours = NULL, *theirs = NULL;
+
+		if (!c->items[i].picked || !store_conflict_side(&c->items[i], false, &ours) ||
+		    !store_conflict_side(&c->items[i], true, &theirs))
+			continue;
+		c->pick[i] = same(c->items[i].pick, ours) ? PICK_OURS :
+			     same(c->items[i].pick, theirs) ? PICK_THEIRS : PICK_NONE;
+	}
 	app->home.searching = false;
 	app->screen = &tui_conflict_screen;
 	return 0;
@@ -192,8 +196,9 @@ static int down(struct tui_app *app, int key)
 static int pick(struct tui_app *app, int side)
 {
 	struct tui_conflict *c = &app->conflict;
+	const char *value;
 
-	if (side == PICK_THEIRS && c->items[c->cur].tree) {
+	if (!store_conflict_side(&c->items[c->cur], side == PICK_THEIRS, &value)) {
 		tui_message(app, "%s", tui_str(app->en, S_WHOLE));
 		return TUI_REDRAW;
 	}
@@ -232,9 +237,10 @@ static int save(struct tui_app *app, int key)
 	record_init(&r);
 	for (i = 0; i < c->n && !ret; i++) {
 		const struct store_conflict *x = &c->items[i];
+		const char *value = NULL;
 
-		ret = store_conflict_pick(app->ws->store, c->id, x->path,
-					  c->pick[i] == PICK_OURS ? x->ours : x->theirs, &err);
+		store_conflict_side(x, c->pick[i] == PICK_THEIRS, &value);
+		ret = store_conflict_pick(app->ws->store, c->id, x->path, value, &err);
 	}
 	if (!ret)
 		ret = workspace_resolve(app->ws, c->id, app->ws->form.languages[app->lang], &r,

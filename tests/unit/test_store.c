@@ -839,11 +839,11 @@ static void test_conflicts(void **state)
 	struct fixture *fx = *state;
 	struct store *s = open_ok(fx->db, true);
 	struct store_conflict village = { "04630-A-0001", "household.village", "Bản Lướt",
-					  "Bản Mường", false, false, NULL };
+					  "Bản Mường", false, false, NULL, NULL, NULL };
 	struct store_conflict phone = { "04630-A-0001", "household.phone", NULL, "0912",
-					false, false, NULL };
+					false, false, NULL, NULL, NULL };
 	struct store_conflict ghost = { "04630-A-0009", "household.village", "a", "b",
-					false, false, NULL };
+					false, false, NULL, NULL, NULL };
 	struct error err = ERROR_INIT;
 	struct store_conflict *c;
 	struct unsynced u;
@@ -894,6 +894,41 @@ static void test_conflicts(void **state)
 	store_close(s);
 }
 
+/* A group or item changed two ways keeps each side's node as text; an old row has none. */
+static void test_tree_conflicts(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, true);
+	struct store_conflict child = { "04630-A-0001", "children[_id=k1]", "full_name: Mai", NULL,
+					true, false, NULL, "data:\n  node:\n    full_name: Mai\n",
+					NULL };
+	struct store_conflict old = { "04630-A-0001", "household", "village: a", "village: b",
+				      true, false, NULL, NULL, NULL };
+	struct store_conflict *c;
+	struct record r;
+	const char *v;
+	size_t n;
+
+	make_record(&r, "04630-A-0001", "complete", "Lò Văn Pâng", "Bản Lướt", "Mai");
+	assert_int_equal(store_put_synced(s, &r, NULL, NULL), 0);
+	assert_int_equal(store_conflict_put(s, &child, NULL), 0);
+	assert_int_equal(store_conflict_put(s, &old, NULL), 0);
+	assert_int_equal(store_conflict_list(s, "04630-A-0001", &c, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(c[0].ours_text, child.ours_text);
+	assert_null(c[0].theirs_text);
+	assert_true(store_conflict_side(&c[0], false, &v));
+	assert_ptr_equal(v, c[0].ours_text);
+	/* Theirs removed it: picking theirs is picking no node. */
+	assert_true(store_conflict_side(&c[0], true, &v));
+	assert_null(v);
+	assert_false(store_conflict_side(&c[1], true, &v));
+	assert_false(store_conflict_side(&c[1], false, &v));
+	release_conflicts(c, n);
+	record_release(&r);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -917,6 +952,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unsynced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsynced_after_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tree_conflicts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
