@@ -126,9 +126,10 @@ soak: $(BUILD)/dieutra
 
 # The command-line tests under valgrind: tests/valgrind.sh stands in for the
 # binary.  The app's tests (tmux), the 60 laptops and the memory-bounded
-# hostile forms are left out: too slow, or bounded below valgrind's needs.
+# hostile forms and branches are left out: too slow, or bounded below
+# valgrind's needs.
 VALGRIND_TESTS = $(filter-out tests/t02%.t tests/t0311-%.t tests/t0312-%.t tests/t0313-%.t \
-		 tests/t09%.t,$(SHELL_TESTS))
+		 tests/t0404-%.t tests/t09%.t,$(SHELL_TESTS))
 valgrind: $(BUILD)/dieutra
 	$(TEST_ENV) DIEUTRA="$(CURDIR)/tests/valgrind.sh" \
 		VALGRIND_DIEUTRA="$(CURDIR)/$(BUILD)/dieutra" prove -j2 $(VALGRIND_TESTS)
