@@ -513,6 +513,10 @@ int export_run(struct store *s, const struct form *f, const char *dir,
 	run.out = &out;
 	run.res = res;
 	run.err = err;
+	/* Labels come from the choice lists: codes in their place would be wrong quietly. */
+	ret = form_lists_ready(f, err);
+	if (ret)
+		return ret;
 	ret = build_tables(&run, opts);
 	if (ret)
 		goto out;

@@ -469,7 +469,7 @@ static char *dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-int form_load(const char *path, struct form *f, struct error *err)
+static int load(const char *path, struct form *f, bool lazy, struct error *err)
 {
 	struct form_ctx c = { 0 };
 	struct sbuf buf = SBUF_INIT;
@@ -482,6 +482,7 @@ int form_load(const char *path, struct form *f, struct error *err)
 	c.err = err;
 	c.file = f->file;
 	c.dir = dir_of(path);
+	c.lazy = lazy;
 	e = form_read_file(path, FORM_MAX_FILE_SIZE, &buf);
 	if (e == EFBIG) {
 		ret = error_at(err, ERR_DATA, path, 0, 0, "larger than %u MiB: not a form definition",
@@ -506,6 +507,16 @@ out:
 	if (ret)
 		form_release(f);
 	return ret;
+}
+
+int form_load(const char *path, struct form *f, struct error *err)
+{
+	return load(path, f, false, err);
+}
+
+int form_load_lazy(const char *path, struct form *f, struct error *err)
+{
+	return load(path, f, true, err);
 }
 
 static void text_release(struct form_text *t, size_t nlanguages)
@@ -545,11 +556,9 @@ void form_list_free(struct form_list *l, size_t nl)
 
 	if (!l)
 		return;
-	if (l->pool) {
-		/* A TSV list: every string is in the pool, every array in cells. */
-		free(l->pool);
-		free(l->cells);
-		free(l->columns);
+	if (l->tsv) {
+		/* A TSV list: every string is in the pool or the header, every array in cells. */
+		form_list_tsv_free(l);
 	} else {
 		for (i = 0; i < l->n; i++) {
 			free(l->items[i].value);
@@ -631,8 +640,10 @@ struct form_list *form_list(const struct form *f, const char *name)
 
 const struct form_choice *form_choice(const struct form_list *list, const char *value)
 {
-	size_t i = form_index_get(list->index, value);
+	size_t i;
 
+	form_list_ready(list, NULL);
+	i = form_index_get(list->index, value);
 	if (i != SIZE_MAX)
 		return &list->items[i];
 	if (list->index)

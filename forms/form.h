@@ -26,6 +26,7 @@ struct expr;
 #define FORM_MAX_ERRORS 1000       /* problems reported for one form */
 
 struct form_index; /* name lookups, private to the loader */
+struct form_list_tsv; /* how a TSV list is read, private to the loader */
 
 /* A label, hint or message in each of the form's languages. */
 struct form_text {
@@ -60,10 +61,14 @@ struct form_list {
 	char *file;     /* the TSV it was read from, NULL when inline */
 	int line, col;
 
-	/* Private to the loader: lookups by value; a TSV list's strings and arrays. */
+	/*
+	 * Private to the loader: lookups by value; a TSV list's strings and
+	 * arrays, and how to read its rows (NULL for an inline list).
+	 */
 	struct form_index *index;
 	char *pool;
 	char **cells;
+	struct form_list_tsv *tsv;
 };
 
 struct form_field {
@@ -142,6 +147,27 @@ struct form {
  * ERR_NOTFOUND / ERR_ENV when it cannot be read.  On error f is released.
  */
 int form_load(const char *path, struct form *f, struct error *err);
+/*
+ * As form_load(), except that the rows of choice lists read from files (the
+ * 10,000 admin units) are read only when first needed: by form_choice() or
+ * form_list_ready().  Their header is read now, and every problem of the
+ * form itself is reported as form_load() does; problems of the rows are
+ * reported by form_list_ready().  For commands that use a form already
+ * checked whole (a workspace's); `check-schema` and installing a form use
+ * form_load().
+ */
+int form_load_lazy(const char *path, struct form *f, struct error *err);
+/*
+ * Reads list's rows now if they were left unread (form_load_lazy()).
+ * Returns 0, or ERR_DATA after appending to err (may be NULL) why the file
+ * cannot be used, as file:line:col messages; such a list then has no
+ * choices (n == 0) and every later call reports the same problems again.
+ * Callers that go through list->items or list->n call it first;
+ * form_choice() calls it itself, silently.
+ */
+int form_list_ready(const struct form_list *list, struct error *err);
+/* form_list_ready() on every list of f: 0, or the first error. */
+int form_lists_ready(const struct form *f, struct error *err);
 /* Frees what f holds; f is FORM_INIT afterwards. */
 void form_release(struct form *f);
 
@@ -149,7 +175,10 @@ void form_release(struct form *f);
 struct form_field *form_field(const struct form *f, const char *name);
 /* The list called name, or NULL. */
 struct form_list *form_list(const struct form *f, const char *name);
-/* The choice with this value in list, or NULL. */
+/*
+ * The choice with this value in list, or NULL (also when list's file cannot
+ * be read: see form_list_ready()).
+ */
 const struct form_choice *form_choice(const struct form_list *list, const char *value);
 
 /* Index of lang in f->languages, or 0 (the default) when absent or NULL. */

@@ -143,17 +143,22 @@ static void load_inline(struct form_ctx *c, const struct record_node *n, struct 
 	free(vnodes);
 }
 
-/* A TSV list being read: its header and the columns that value and labels come from. */
-struct tsv {
-	const char *path;   /* for messages */
-	char **names;       /* header, into the pool */
-	size_t ncol;
-	size_t value;       /* column of the values */
-	size_t *label;      /* label[lang]: column, or SIZE_MAX */
+/*
+ * A TSV list: form_load() reads its header (the columns, checked against
+ * `value` and `label`) and, unless lazy, its rows; a lazy load leaves the
+ * rows until something asks for a choice (form_list_ready()).
+ */
+struct form_list_tsv {
+	char *path;        /* the file as opened, for messages */
+	char *header;      /* the header line; l->columns point into it */
+	size_t value;      /* column of the values */
+	size_t *label;     /* label[lang]: its column, or SIZE_MAX */
+	size_t nlanguages;
+	int state;         /* 0: rows not read; 1: read; ERR_*: cannot be used */
+	struct error err;  /* why it cannot be used */
 };
 
-static size_t tsv_column(struct form_ctx *c, struct tsv *t, const struct record_node *n,
-			 const char *file)
+static size_t tsv_column(struct form_ctx *c, struct form_list *l, const struct record_node *n)
 {
 	struct sbuf cols = SBUF_INIT;
 	const char *s = form_scalar(c, n, "a column name");
@@ -161,31 +166,32 @@ static size_t tsv_column(struct form_ctx *c, struct tsv *t, const struct record_
 
 	if (!s)
 		return SIZE_MAX;
-	for (i = 0; i < t->ncol; i++)
-		if (!strcmp(t->names[i], s))
+	for (i = 0; i < l->ncolumns; i++)
+		if (!strcmp(l->columns[i], s))
 			return i;
-	for (i = 0; i < t->ncol; i++)
-		sbuf_addf(&cols, "%s%s", i ? ", " : "", t->names[i]);
-	form_err(c, n, "column '%s' is not in the header of '%s' (columns: %s)", s, file,
+	for (i = 0; i < l->ncolumns; i++)
+		sbuf_addf(&cols, "%s%s", i ? ", " : "", l->columns[i]);
+	form_err(c, n, "column '%s' is not in the header of '%s' (columns: %s)", s, l->file,
 		 sbuf_str(&cols));
 	sbuf_release(&cols);
 	return SIZE_MAX;
 }
 
 /* Finds the value and label columns; false when one is missing. */
-static bool tsv_columns(struct form_ctx *c, struct tsv *t, const struct record_node *value,
-			const struct record_node *label, const char *file)
+static bool tsv_columns(struct form_ctx *c, struct form_list *l, const struct record_node *value,
+			const struct record_node *label)
 {
+	struct form_list_tsv *t = l->tsv;
 	struct form *f = c->f;
 	bool ok;
-	size_t i, l;
+	size_t i, k;
 
-	t->value = tsv_column(c, t, value, file);
+	t->value = tsv_column(c, l, value);
 	ok = t->value != SIZE_MAX;
-	for (l = 0; l < f->nlanguages; l++)
-		t->label[l] = SIZE_MAX;
+	for (k = 0; k < f->nlanguages; k++)
+		t->label[k] = SIZE_MAX;
 	if (label->kind == RECORD_SCALAR) {
-		t->label[0] = tsv_column(c, t, label, file);
+		t->label[0] = tsv_column(c, l, label);
 		return ok && t->label[0] != SIZE_MAX;
 	}
 	if (label->kind == RECORD_LIST) {
@@ -193,14 +199,14 @@ static bool tsv_columns(struct form_ctx *c, struct tsv *t, const struct record_n
 		return false;
 	}
 	for (i = 0; i < label->nkids; i++) {
-		const struct record_node *k = label->kids[i];
+		const struct record_node *kid = label->kids[i];
 
-		for (l = 0; l < f->nlanguages && strcmp(f->languages[l], k->key); l++)
+		for (k = 0; k < f->nlanguages && strcmp(f->languages[k], kid->key); k++)
 			;
-		if (l == f->nlanguages) {
-			form_err(c, k, "language '%s' is not declared in 'languages'", k->key);
+		if (k == f->nlanguages) {
+			form_err(c, kid, "language '%s' is not declared in 'languages'", kid->key);
 			ok = false;
-		} else if ((t->label[l] = tsv_column(c, t, k, file)) == SIZE_MAX) {
+		} else if ((t->label[k] = tsv_column(c, l, kid)) == SIZE_MAX) {
 			ok = false;
 		}
 	}
@@ -247,33 +253,34 @@ static char *next_line(char **p)
 	return line;
 }
 
-static void tsv_row(struct form_ctx *c, struct tsv *t, struct form_list *l, char **cells,
-		    int line, size_t *cells_alloc, size_t *items_alloc)
+static void tsv_row(struct form_ctx *c, struct form_list *l, char **cells, int line,
+		    size_t *cells_alloc, size_t *items_alloc)
 {
-	size_t stride = t->ncol + c->f->nlanguages, j;
+	struct form_list_tsv *t = l->tsv;
+	size_t stride = l->ncolumns + t->nlanguages, j;
 	char **row;
 
 	if (!value_valid(cells[t->value])) {
 		form_err_at(c, t->path, line, 1, "bad value '%s' in column '%s': use letters, "
 			    "digits, '_', '.' or '-' (no spaces)", cells[t->value],
-			    t->names[t->value]);
+			    l->columns[t->value]);
 		return;
 	}
 	if (form_index_get(l->index, cells[t->value]) != SIZE_MAX)
 		return;
 	if (!*cells[t->label[0]]) {
 		form_err_at(c, t->path, line, 1, "no label in column '%s' for value '%s'",
-			    t->names[t->label[0]], cells[t->value]);
+			    l->columns[t->label[0]], cells[t->value]);
 		return;
 	}
 	ALLOC_GROW(l->cells, (l->n + 1) * stride, *cells_alloc);
 	ALLOC_GROW(l->items, l->n + 1, *items_alloc);
 	row = l->cells + l->n * stride;
-	for (j = 0; j < t->ncol; j++)
+	for (j = 0; j < l->ncolumns; j++)
 		row[j] = cells[j];
-	for (j = 0; j < c->f->nlanguages; j++)
-		row[t->ncol + j] = t->label[j] != SIZE_MAX && *cells[t->label[j]] ?
-				   cells[t->label[j]] : NULL;
+	for (j = 0; j < t->nlanguages; j++)
+		row[l->ncolumns + j] = t->label[j] != SIZE_MAX && *cells[t->label[j]] ?
+				       cells[t->label[j]] : NULL;
 	memset(&l->items[l->n], 0, sizeof(l->items[l->n]));
 	l->items[l->n].value = cells[t->value];
 	form_index_add(l->index, cells[t->value], l->n);
@@ -281,29 +288,30 @@ static void tsv_row(struct form_ctx *c, struct tsv *t, struct form_list *l, char
 	c->nchoices++;
 }
 
-static void tsv_rows(struct form_ctx *c, struct tsv *t, struct form_list *l, char *p)
+static void tsv_rows(struct form_ctx *c, struct form_list *l, char *p)
 {
-	size_t stride = t->ncol + c->f->nlanguages, cells_alloc = 0, items_alloc = 0, i, n;
-	char **cells = xcalloc(t->ncol, sizeof(*cells));
+	size_t ncol = l->ncolumns, stride = ncol + l->tsv->nlanguages, cells_alloc = 0;
+	size_t items_alloc = 0, i, n;
+	char **cells = xcalloc(ncol, sizeof(*cells));
 	char *line;
 	int lineno;
 
 	for (lineno = 2; (line = next_line(&p)); lineno++) {
 		if (!*line)
 			continue;
-		if (!tsv_split(line, cells, t->ncol, &n)) {
-			form_err_at(c, t->path, lineno, 1, "%zu fields, the header has %zu", n,
-				    t->ncol);
+		if (!tsv_split(line, cells, ncol, &n)) {
+			form_err_at(c, l->tsv->path, lineno, 1, "%zu fields, the header has %zu", n,
+				    ncol);
 			continue;
 		}
-		if (!room_for_choice(c, t->path, lineno, 1))
+		if (!room_for_choice(c, l->tsv->path, lineno, 1))
 			break;
-		tsv_row(c, t, l, cells, lineno, &cells_alloc, &items_alloc);
+		tsv_row(c, l, cells, lineno, &cells_alloc, &items_alloc);
 	}
 	/* Only now that the arrays stopped moving can the items point into them. */
 	for (i = 0; i < l->n; i++) {
 		l->items[i].columns = l->cells + i * stride;
-		l->items[i].label.s = l->cells + i * stride + t->ncol;
+		l->items[i].label.s = l->cells + i * stride + ncol;
 	}
 	free(cells);
 }
@@ -324,51 +332,176 @@ static int bad_utf8_line(const char *buf, size_t len)
 	return line;
 }
 
+/*
+ * Reads file (NUL-terminated, NFC) into *out, a new string (caller frees);
+ * *body points past the BOM, if any.  Header only: the first line alone.
+ */
+static bool tsv_text(struct form_ctx *c, const struct record_node *where, struct form_list *l,
+		     bool header_only, char **out, char **body)
+{
+	const char *path = l->tsv->path;
+	struct sbuf buf = SBUF_INIT;
+	bool ok = false;
+	int e;
+
+	*out = NULL;
+	e = form_read_file(path, FORM_MAX_FILE_SIZE, &buf);
+	if (e) {
+		if (where)
+			form_err(c, where, "cannot read choice file '%s': %s", l->file, strerror(e));
+		else
+			form_err_at(c, path, 0, 0, "cannot read choice file '%s': %s", l->file,
+				    strerror(e));
+		goto out;
+	}
+	if (header_only) {
+		buf.len = strcspn(buf.buf, "\n");
+		buf.buf[buf.len] = '\0';
+	}
+	if (!text_valid(buf.buf, buf.len) || !(*out = text_nfc(buf.buf))) {
+		form_err_at(c, path, bad_utf8_line(buf.buf, buf.len), 1, "not valid UTF-8");
+		goto out;
+	}
+	*body = *out + (strncmp(*out, "\xEF\xBB\xBF", 3) ? 0 : 3);
+	ok = true;
+out:
+	sbuf_release(&buf);
+	return ok;
+}
+
+/* Reads the header of l's file into l->columns, and the value and label columns. */
+static bool read_header(struct form_ctx *c, const struct record_node *file,
+			const struct record_node *value, const struct record_node *label,
+			struct form_list *l)
+{
+	struct form_list_tsv *t = l->tsv;
+	char *p, *header;
+	size_t ncol;
+
+	if (!tsv_text(c, file, l, true, &t->header, &p))
+		return false;
+	header = next_line(&p);
+	if (!header || !*header) {
+		form_err_at(c, t->path, 1, 1, "no header line: the first line names the columns");
+		return false;
+	}
+	tsv_split(header, NULL, 0, &ncol);
+	if (ncol > FORM_MAX_COLUMNS) {
+		form_err_at(c, t->path, 1, 1, "more than %d columns", FORM_MAX_COLUMNS);
+		return false;
+	}
+	l->columns = xcalloc(ncol, sizeof(*l->columns));
+	tsv_split(header, l->columns, ncol, &l->ncolumns);
+	return tsv_columns(c, l, value, label);
+}
+
+/* Reads the rows of l's file; the header must still be the one read_header() saw. */
+static void read_rows(struct form_ctx *c, struct form_list *l)
+{
+	char **cells = xcalloc(l->ncolumns, sizeof(*cells));
+	char *p, *header;
+	size_t ncol, i = 0;
+
+	if (!tsv_text(c, NULL, l, false, &l->pool, &p))
+		goto out;
+	header = next_line(&p);
+	if (header && tsv_split(header, cells, l->ncolumns, &ncol))
+		for (; i < ncol && !strcmp(cells[i], l->columns[i]); i++)
+			;
+	if (!header || i < l->ncolumns) {
+		form_err_at(c, l->tsv->path, 1, 1, "the header changed while the form was in use: "
+			    "run the command again");
+		goto out;
+	}
+	tsv_rows(c, l, p);
+out:
+	free(cells);
+}
+
+int form_list_ready(const struct form_list *list, struct error *err)
+{
+	/* Lists are never const objects (form_load() allocates them): filling one is safe. */
+	struct form_list *l = (struct form_list *)list;
+	struct form_list_tsv *t = l->tsv;
+	struct form_ctx c = { 0 };
+	size_t i;
+
+	if (!t || t->state == 1)
+		return 0;
+	if (!t->state) {
+		c.err = &t->err;
+		c.file = t->path;
+		read_rows(&c, l);
+		if (!c.nerrors && !l->n)
+			form_err_at(&c, t->path, 1, 1, "choice list '%s' is empty: '%s' has no rows",
+				    l->name, l->file);
+		t->state = c.nerrors ? ERR_DATA : 1;
+		if (c.nerrors) {
+			/* A list that cannot be read has no choices, not some of them. */
+			free(l->pool);
+			free(l->cells);
+			free(l->items);
+			l->pool = NULL;
+			l->cells = NULL;
+			l->items = NULL;
+			l->n = 0;
+			form_index_free(l->index);
+			l->index = form_index_new();
+		}
+	}
+	for (i = 0; t->state != 1 && i < t->err.n; i++) {
+		const struct error_item *it = &t->err.items[i];
+
+		error_at(err, t->state, it->file, it->line, it->col, "%s", it->msg);
+	}
+	return t->state == 1 ? 0 : t->state;
+}
+
+int form_lists_ready(const struct form *f, struct error *err)
+{
+	int ret = 0, rc;
+	size_t i;
+
+	for (i = 0; i < f->nlists; i++)
+		if ((rc = form_list_ready(f->lists[i], err)) && !ret)
+			ret = rc;
+	return ret;
+}
+
+void form_list_tsv_free(struct form_list *l)
+{
+	struct form_list_tsv *t = l->tsv;
+
+	free(l->pool);
+	free(l->cells);
+	free(l->columns);
+	free(t->path);
+	free(t->header);
+	free(t->label);
+	error_release(&t->err);
+	free(t);
+}
+
 static void read_tsv(struct form_ctx *c, const struct record_node *file,
 		     const struct record_node *value, const struct record_node *label,
 		     struct form_list *l)
 {
-	struct sbuf buf = SBUF_INIT;
-	struct tsv t = { 0 };
-	char *path, *p, *header;
-	int e;
+	struct form_list_tsv *t = xcalloc(1, sizeof(*t));
 
-	path = c->dir ? xasprintf("%s/%s", c->dir, l->file) : xstrdup(l->file);
-	t.path = path;
-	e = form_read_file(path, FORM_MAX_FILE_SIZE, &buf);
-	if (e) {
-		form_err(c, file, "cannot read choice file '%s': %s", l->file, strerror(e));
-		goto out;
-	}
-	if (!text_valid(buf.buf, buf.len) || !(l->pool = text_nfc(buf.buf))) {
-		form_err_at(c, path, bad_utf8_line(buf.buf, buf.len), 1, "not valid UTF-8");
-		goto out;
-	}
-	p = l->pool + (strncmp(l->pool, "\xEF\xBB\xBF", 3) ? 0 : 3);
-	header = next_line(&p);
-	if (!header || !*header) {
-		form_err_at(c, path, 1, 1, "no header line: the first line names the columns");
-		goto out;
-	}
-	tsv_split(header, NULL, 0, &t.ncol);
-	if (t.ncol > FORM_MAX_COLUMNS) {
-		form_err_at(c, path, 1, 1, "more than %d columns", FORM_MAX_COLUMNS);
-		goto out;
-	}
-	l->columns = xcalloc(t.ncol, sizeof(*l->columns));
-	tsv_split(header, l->columns, t.ncol, &t.ncol);
-	l->ncolumns = t.ncol;
-	t.names = l->columns;
-	t.label = xcalloc(c->f->nlanguages, sizeof(*t.label));
-	if (!tsv_columns(c, &t, value, label, l->file))
-		goto out;
-	tsv_rows(c, &t, l, p);
+	l->tsv = t;
+	t->path = c->dir ? xasprintf("%s/%s", c->dir, l->file) : xstrdup(l->file);
+	t->nlanguages = c->f->nlanguages;
+	t->label = xcalloc(t->nlanguages, sizeof(*t->label));
+	t->state = ERR_DATA;
+	if (!read_header(c, file, value, label, l))
+		return;
+	t->state = 0;
+	if (c->lazy)
+		return;
+	read_rows(c, l);
+	t->state = 1;
 	if (!l->n)
 		form_err(c, file, "choice list '%s' is empty: '%s' has no rows", l->name, l->file);
-out:
-	free(t.label);
-	free(path);
-	sbuf_release(&buf);
 }
 
 static void load_file(struct form_ctx *c, const struct record_node *n, struct form_list *l)

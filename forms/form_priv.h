@@ -54,6 +54,7 @@ struct form_ctx {
 	size_t src_alloc;
 	struct form_isrc *isrc; /* isrc[i] for f->indicators[i] */
 	const struct record_node *instance_name;
+	bool lazy;         /* leave the rows of TSV lists until needed */
 };
 
 /*
@@ -111,6 +112,8 @@ void form_load_indicators(struct form_ctx *c, const struct record_node *indicato
 /* References, bare names, cycles; fills f->order when there is no cycle. */
 void form_check(struct form_ctx *c);
 
+/* Frees what a TSV list holds besides its items, name and index. */
+void form_list_tsv_free(struct form_list *l);
 /* Frees what a list holds, and the list. */
 void form_list_free(struct form_list *l, size_t nlanguages);
 

@@ -295,6 +295,12 @@ static bool check_answer(struct validate_state *st, const struct form_field *fld
 		record_node_remove(map, i);
 		return false;
 	}
+	/* A choice file that cannot be read is the form's problem, not the answer's. */
+	if (fld->list && form_list_ready(fld->list, st->list_failed ? NULL : st->err)) {
+		st->list_failed = true;
+		st->nerrors++;
+		return true;
+	}
 	m = validate_value(fld, kid->value, &bad);
 	if (m != VM_OK)
 		validate_report(st, sbuf_str(path), kid, m, sbuf_str(&bad), NULL);

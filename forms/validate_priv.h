@@ -64,6 +64,8 @@ struct validate_state {
 	long long now;
 	struct error *err;
 	size_t nerrors;
+	/* A choice file could not be read: told once per validation. */
+	bool list_failed;
 	/* Runtime errors are not reported: already told, or a draft. */
 	bool quiet;
 	/* A draft: irrelevant answers go to kept, to be put back after step 3. */

@@ -252,7 +252,7 @@ int workspace_open(const char *dir, struct workspace *ws, struct error *err)
 		goto out;
 	}
 	form_path = path_join(dir, form_rel);
-	ret = form_load(form_path, &ws->form, err);
+	ret = form_load_lazy(form_path, &ws->form, err);
 out:
 	if (ret)
 		workspace_close(ws);

@@ -43,7 +43,7 @@ int workspace_form_of(struct workspace *ws, const char *version, const struct fo
 	}
 	path = xasprintf("%s/%s", ws->dir, rel);
 	older = xcalloc(1, sizeof(*older));
-	ret = form_load(path, older, err);
+	ret = form_load_lazy(path, older, err);
 	if (ret) {
 		free(older);
 		goto out;
@@ -83,7 +83,8 @@ int workspace_take_form(struct workspace *ws, const char *staged, const char *fo
 	int ret;
 
 	*taken = false;
-	ret = form_load(form_path, &f, err);
+	/* Most syncs bring the same version: its lists are read only for a new one. */
+	ret = form_load_lazy(form_path, &f, err);
 	if (ret) {
 		error_add(err, ret, "the district's form does not load, so this laptop keeps form "
 			  "version %s: ask the district office to correct it", ws->form.version);
@@ -97,6 +98,13 @@ int workspace_take_form(struct workspace *ws, const char *staged, const char *fo
 	}
 	if (!strcmp(f.version, ws->form.version))
 		goto out;
+	/* Read whole before its folder moves: its lists' paths point into staged. */
+	ret = form_lists_ready(&f, err);
+	if (ret) {
+		error_add(err, ret, "the district's form does not load, so this laptop keeps form "
+			  "version %s: ask the district office to correct it", ws->form.version);
+		goto out;
+	}
 	if (!folder_name(f.version)) {
 		ret = error_add(err, ERR_DATA, "the district's form version '%s' cannot name a "
 				"folder (use letters, digits, '.', '-'): this laptop keeps version %s",

@@ -305,6 +305,8 @@ static void filter_choices(struct tui_app *app, struct tui_slot s)
 	if (e->filtered == s.f && e->filtered_item == s.item)
 		return;
 	free(e->kept);
+	/* A choice file that cannot be read offers nothing (check-schema tells why). */
+	form_list_ready(list, NULL);
 	e->kept = xmalloc((list->n ? list->n : 1) * sizeof(*e->kept));
 	e->nkept = 0;
 	for (i = 0; i < list->n; i++) {

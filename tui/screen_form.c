@@ -34,7 +34,7 @@ static bool current(struct tui_app *app, struct tui_slot *s)
 bool tui_long_list(const struct form_field *f)
 {
 	return f->type == FORM_SELECT_ONE && !f->read_only && f->list &&
-	       f->list->n > TUI_SHORT_LIST;
+	       !form_list_ready(f->list, NULL) && f->list->n > TUI_SHORT_LIST;
 }
 
 /* Fields whose keys go to the line editor: typed answers, and the search of a long list. */

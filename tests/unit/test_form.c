@@ -693,6 +693,80 @@ static void test_big_tsv_list(void **state)
 	free(path);
 }
 
+/* The same problems, in the same places, from the two ways of loading. */
+static void assert_same_errors(const struct error *a, const struct error *b)
+{
+	size_t i;
+
+	assert_int_equal(a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		assert_string_equal(a->items[i].file, b->items[i].file);
+		assert_int_equal(a->items[i].line, b->items[i].line);
+		assert_int_equal(a->items[i].col, b->items[i].col);
+		assert_string_equal(a->items[i].msg, b->items[i].msg);
+	}
+}
+
+static void test_lazy_tsv_list(void **state)
+{
+	static const char form[] =
+		"form: lazy\nversion: \"1\"\nchoices:\n"
+		"  units: {file: units.tsv, value: code, label: name}\n"
+		"fields:\n  - name: u\n    type: select_one units\n    label: U\n"
+		"    choice_filter: region = 'north'\n";
+	static const char good[] = "code\tname\tregion\n01\tHà Nội\tnorth\n79\tHồ Chí Minh\tsouth\n";
+	static const char bad[] = "code\tname\tregion\n01\tHà Nội\tnorth\n7 9\tHồ Chí Minh\tsouth\n"
+				  "80\tLong An\n";
+	struct form f = FORM_INIT;
+	struct error eager = ERROR_INIT, lazy = ERROR_INIT, again = ERROR_INIT;
+	const struct form_list *l;
+	char *path, *tsv;
+
+	tsv = write_tmp(state, "units.tsv", good, sizeof(good) - 1);
+	path = write_tmp(state, "form.yaml", form, sizeof(form) - 1);
+	assert_int_equal(form_load_lazy(path, &f, &lazy), 0);
+	l = form_list(&f, "units");
+	/* The header is read (the choice_filter's column was checked), not the rows. */
+	assert_int_equal(l->ncolumns, 3);
+	assert_string_equal(l->columns[2], "region");
+	assert_int_equal(l->n, 0);
+	assert_string_equal(form_text(&f, &form_choice(l, "79")->label, 0), "Hồ Chí Minh");
+	assert_int_equal(l->n, 2);
+	assert_int_equal(form_list_ready(l, &lazy), 0);
+	assert_int_equal(lazy.n, 0);
+	form_release(&f);
+
+	/* Broken rows: form_load reports them; a lazy load reports the same when first needed. */
+	free(write_tmp(state, "units.tsv", bad, sizeof(bad) - 1));
+	assert_int_equal(form_load(path, &f, &eager), ERR_DATA);
+	assert_int_equal(eager.n, 2);
+	assert_int_equal(eager.items[0].line, 3);
+	assert_non_null(strstr(eager.items[0].msg, "bad value '7 9'"));
+	assert_int_equal(eager.items[1].line, 4);
+	assert_non_null(strstr(eager.items[1].msg, "2 fields, the header has 3"));
+	assert_int_equal(form_load_lazy(path, &f, &lazy), 0);
+	l = form_list(&f, "units");
+	assert_null(form_choice(l, "01"));
+	assert_int_equal(l->n, 0);
+	assert_int_equal(form_list_ready(l, &lazy), ERR_DATA);
+	assert_same_errors(&eager, &lazy);
+	assert_int_equal(form_lists_ready(&f, &again), ERR_DATA);
+	assert_same_errors(&eager, &again);
+	assert_non_null(strstr(again.items[0].file, "units.tsv"));
+	form_release(&f);
+	error_release(&lazy);
+	error_release(&again);
+
+	/* A header without the value column fails either way, at once. */
+	free(write_tmp(state, "units.tsv", "id\tname\n01\tx\n", 13));
+	assert_int_equal(form_load_lazy(path, &f, &lazy), ERR_DATA);
+	assert_true(any_error(&lazy, "column 'code' is not in the header of 'units.tsv'"));
+	error_release(&eager);
+	error_release(&lazy);
+	free(tsv);
+	free(path);
+}
+
 static void test_lookups_without_index(void **state)
 {
 	char *langs[] = { "vi", "en" }, *vi[] = { "Có", NULL }, *en[] = { NULL, "No" };
@@ -784,6 +858,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_too_large, make_tmp, remove_tmp),
 		cmocka_unit_test_setup_teardown(test_unreadable, make_tmp, remove_tmp),
 		cmocka_unit_test_setup_teardown(test_big_tsv_list, make_tmp, remove_tmp),
+		cmocka_unit_test_setup_teardown(test_lazy_tsv_list, make_tmp, remove_tmp),
 		cmocka_unit_test(test_lookups_without_index),
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test_setup_teardown(test_readme_examples, make_tmp, remove_tmp),
