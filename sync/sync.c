@@ -217,19 +217,36 @@ static bool lost_race(const char *status)
 	       strstr(status, "fetch first") || strstr(status, "non-fast-forward");
 }
 
-/* Pushes the local branch; *stale when the district's moved on since the fetch. */
-static int push(struct run *r, bool *stale)
+/*
+ * Pushes the local branch; *stale when the district's moved on since the
+ * fetch, when it was at `known` (NULL: it had no such branch).
+ */
+static int push(struct run *r, git_commit *known, bool *stale)
 {
 	git_push_options o;
 	struct sync_link link;
 	char *spec = xasprintf("%s:refs/heads/%s", r->local, r->branch);
+	char *refname = spec + strlen(r->local) + 1;
 	git_strarray specs = { &spec, 1 };
+	git_commit *tip = NULL;
+	bool done = false;
 	int rc, ret = 0;
 
 	*stale = false;
 	free(r->refused);
 	r->refused = NULL;
 	sbuf_reset(&r->server);
+	ret = sync_ref_commit(r->repo, r->local, &tip, r->err);
+	if (!ret)
+		ret = sync_push_local(r->repo, git_remote_url(r->remote), git_commit_id(tip),
+				      refname, known ? git_commit_id(known) : NULL, &done, stale,
+				      r->err);
+	git_commit_free(tip);
+	if (ret || done) {
+		util_crash_point("sync-pushed");
+		free(spec);
+		return ret;
+	}
 	git_push_options_init(&o, GIT_PUSH_OPTIONS_VERSION);
 	sync_link_init(&link, git_remote_url(r->remote), r);
 	sync_link_callbacks(&link, &o.callbacks);
@@ -387,7 +404,7 @@ static int send(struct run *r)
 		before = NULL;
 		ret = sync_ref_commit(r->repo, r->tracking, &before, r->err);
 		if (!ret)
-			ret = push(r, &stale);
+			ret = push(r, before, &stale);
 		if (ret)
 			goto out;
 	}

@@ -148,6 +148,20 @@ int sync_check_commune(git_repository *repo, const struct form *form, const char
 int sync_schema_write(git_repository *repo, git_commit *tip, const char *dest, char **form_path,
 		      struct error *err);
 
+/*
+ * Pushes commit tip of repo to refname of the district repository at url
+ * when url is a local path or file:// URL of a bare repository: writes the
+ * objects it lacks into it (commits back to known, what the fetch saw on
+ * refname, NULL when it had none), then moves refname from known to tip
+ * (creates it when known is NULL).  *done when it did (else, for another
+ * URL, a repository it cannot open, or a push too large to send unpacked:
+ * use git_remote_push); *stale when refname moved since the fetch (nothing
+ * changed but objects).  Returns 0 or ERR_ENV.
+ */
+int sync_push_local(git_repository *repo, const char *url, const git_oid *tip,
+		    const char *refname, const git_oid *known, bool *done, bool *stale,
+		    struct error *err);
+
 /* *commit is the commit refname points to, or NULL when there is no such ref. */
 int sync_ref_commit(git_repository *repo, const char *refname, git_commit **commit,
 		    struct error *err);
