@@ -62,8 +62,9 @@ UNIT_DEPS_record = $(call m,util text record)
 UNIT_DEPS_form = $(call m,util text record expr form)
 UNIT_DEPS_validate = $(call m,util text record expr form validate)
 UNIT_DEPS_store = $(call m,util text record store)
-UNIT_DEPS_merge = $(call m,util text record expr form validate store workspace) \
+UNIT_DEPS_merge = $(call m,util text record expr form validate store workspace seal) \
 		  $(BUILD)/sync/merge.o
+UNIT_DEPS_seal = $(call m,util text record expr form validate seal)
 tuio = $(addprefix $(BUILD)/tui/,$(addsuffix .o,$(1)))
 UNIT_DEPS_telex = $(call m,util text) $(call tuio,telex)
 UNIT_DEPS_lineedit = $(call m,util text) $(call tuio,telex lineedit)

@@ -83,6 +83,12 @@ struct form_field {
 	char *default_value;        /* a literal answer offered for new records */
 	bool read_only;
 	bool sensitive;
+	/*
+	 * Its answers are sealed in the repository (forms/seal.h): sensitive,
+	 * or a calculation that refers, directly or through other
+	 * calculations, to a sealed field: its result would give that away.
+	 */
+	bool sealed;
 	char *appearance;
 
 	struct form_field *parent;   /* NULL for top-level fields */

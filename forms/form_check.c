@@ -511,6 +511,36 @@ static void topo_order(struct form *f, const struct graph *g)
 	adj_release(&rev);
 }
 
+/* A calculation being checked for references to sealed fields. */
+struct sealed_walk {
+	const struct form *f;
+	struct form_field *fld;
+};
+
+static void on_sealed_ref(void *data, const char *name, int col, bool bare)
+{
+	struct sealed_walk *w = data;
+	const struct form_field *t = bare ? NULL : form_field(w->f, name);
+
+	(void)col;
+	if (t && t->sealed)
+		w->fld->sealed = true;
+}
+
+/* form.h: in dependency order, so a calculation sees what it refers to settled. */
+static void mark_sealed(struct form *f)
+{
+	struct sealed_walk w = { f, NULL };
+	size_t i;
+
+	for (i = 0; i < f->nfields; i++) {
+		w.fld = f->order[i];
+		w.fld->sealed = w.fld->sensitive;
+		if (!w.fld->sealed && w.fld->calculation)
+			expr_refs(w.fld->calculation, on_sealed_ref, &w);
+	}
+}
+
 void form_check(struct form_ctx *c)
 {
 	struct graph g = { 0 };
@@ -518,8 +548,10 @@ void form_check(struct form_ctx *c)
 
 	check_refs(c, &g);
 	adj_build(&a, &g, c->f->nfields, false);
-	if (!find_cycles(c, &a))
+	if (!find_cycles(c, &a)) {
 		topo_order(c->f, &g);
+		mark_sealed(c->f);
+	}
 	adj_release(&a);
 	free(g.edges);
 }

@@ -87,6 +87,7 @@ void record_node_set(struct record_node *map, const char *key, const char *value
 	n->kids = NULL;
 	n->nkids = n->alloc = 0;
 	n->kind = RECORD_SCALAR;
+	n->sealed = false;
 	free(n->value);
 	n->value = xstrdup(value ? value : "");
 }
@@ -105,7 +106,7 @@ bool record_node_equal(const struct record_node *a, const struct record_node *b)
 	if (a->kind != b->kind || !str_equal(a->key, b->key) || a->nkids != b->nkids)
 		return false;
 	if (a->kind == RECORD_SCALAR)
-		return str_equal(a->value, b->value);
+		return a->sealed == b->sealed && str_equal(a->value, b->value);
 	for (i = 0; i < a->nkids; i++)
 		if (!record_node_equal(a->kids[i], b->kids[i]))
 			return false;
@@ -119,6 +120,7 @@ static struct record_node *node_copy(const struct record_node *src)
 
 	n->line = src->line;
 	n->col = src->col;
+	n->sealed = src->sealed;
 	for (i = 0; i < src->nkids; i++)
 		record_node_add(n, node_copy(src->kids[i]));
 	return n;
@@ -296,6 +298,17 @@ static void write_scalar(struct sbuf *out, const char *s)
 		sbuf_adds(out, s);
 }
 
+/* A sealed value is base64url (forms/seal.h): plain after its tag. */
+static void write_value(struct sbuf *out, const struct record_node *n)
+{
+	if (n->sealed) {
+		sbuf_adds(out, "!sealed ");
+		sbuf_adds(out, n->value);
+		return;
+	}
+	write_scalar(out, n->value);
+}
+
 /* A key: a field name is written plain; anything else read from a file as a scalar. */
 static void write_key(struct sbuf *out, const char *key)
 {
@@ -358,7 +371,7 @@ static void write_list(struct writer *w, const struct record_node *list, int ind
 		indent(w, ind);
 		sbuf_adds(w->out, "- ");
 		if (item->kind == RECORD_SCALAR) {
-			write_scalar(w->out, item->value);
+			write_value(w->out, item);
 			sbuf_addc(w->out, '\n');
 		} else if (empty(w, item, item->kind == RECORD_MAP)) {
 			sbuf_adds(w->out, item->kind == RECORD_MAP ? "{}\n" : "[]\n");
@@ -385,7 +398,7 @@ static void write_map(struct writer *w, const struct record_node *map, int ind, 
 		write_key(w->out, kid->key ? kid->key : "");
 		if (kid->kind == RECORD_SCALAR) {
 			sbuf_addc(w->out, ' ');
-			write_scalar(w->out, kid->value);
+			write_value(w->out, kid);
 			sbuf_addc(w->out, '\n');
 		} else if (empty(w, kid, false)) {
 			sbuf_adds(w->out, kid->kind == RECORD_MAP ? " {}\n" : " []\n");

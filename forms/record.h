@@ -34,6 +34,11 @@ struct record_node {
 	enum record_kind kind;
 	char *key;                 /* name within the parent map; NULL in a list */
 	char *value;               /* RECORD_SCALAR: the answer, never NULL */
+	/*
+	 * RECORD_SCALAR: value is an answer sealed to the district's key
+	 * (forms/seal.h), written `key: !sealed VALUE`: opaque until opened.
+	 */
+	bool sealed;
 	struct record_node **kids; /* RECORD_MAP / RECORD_LIST: owned */
 	size_t nkids, alloc;
 	int line, col;             /* where it was parsed, 0 when built in memory */
@@ -74,13 +79,15 @@ struct record_node *record_node_get(const struct record_node *map, const char *k
 /* The value of scalar kid key of map, or NULL when absent or not a scalar. */
 const char *record_node_value(const struct record_node *map, const char *key);
 /*
- * Sets scalar kid key of map to value (copied), adding it at the end if
- * absent.  A kid of that name that is a map or list becomes the scalar.
+ * Sets scalar kid key of map to value (copied, a clear answer: not
+ * sealed), adding it at the end if absent.  A kid of that name that is a
+ * map or list becomes the scalar.
  */
 void record_node_set(struct record_node *map, const char *key, const char *value);
 /*
- * True when a and b hold the same keys, values and structure, in the same
- * order; where they were parsed (line, col) does not count.
+ * True when a and b hold the same keys, values (sealed or not) and
+ * structure, in the same order; where they were parsed (line, col) does
+ * not count.
  */
 bool record_node_equal(const struct record_node *a, const struct record_node *b);
 
@@ -91,8 +98,10 @@ bool record_node_equal(const struct record_node *a, const struct record_node *b)
  * is a string, whatever its style (`members: 5` is "5", a plain `null` is
  * "null"); a key with an empty plain value (`key:` and nothing after it)
  * is unanswered and left out, while a quoted "" is the empty string.
+ * An answer tagged `!sealed` (and only an answer under data) is kept as
+ * it is with node->sealed set: it must be non-empty base64url text.
  * Refuses, with file:line:col: unknown keys at the top and in meta,
- * duplicate keys, anchors and aliases, tags, more than one document,
+ * duplicate keys, anchors and aliases, other tags, more than one document,
  * nesting deeper than RECORD_MAX_DEPTH, keys that are not strings, empty
  * or longer than RECORD_MAX_KEY characters, a `data` or `meta` that is not
  * a map, invalid UTF-8, more than RECORD_MAX_SIZE bytes, YAML syntax
@@ -116,16 +125,19 @@ int record_parse(const char *buf, size_t len, const char *file, struct record *r
  * is where its content starts (after an opening quote).
  * *out is freed with record_node_free(); it is NULL when the text holds no
  * value at all (empty, only comments, an empty document), and on error.
- * Stops at the first problem.  Returns 0 or ERR_DATA.
+ * A scalar tagged `!sealed` is accepted (node->sealed) only with flags
+ * RECORD_TREE_SEALED.  Stops at the first problem.  Returns 0 or ERR_DATA.
  */
 #define RECORD_TREE_KEEP_EMPTY 1u
+#define RECORD_TREE_SEALED 2u
 int record_tree_parse(const char *buf, size_t len, const char *file, unsigned flags,
 		      struct record_node **out, struct error *err);
 
 /*
  * Appends the canonical text of r to out: id, form, version (always
  * quoted), status, meta and data, each left out when NULL (data never);
- * values written as they are in memory, which should be valid UTF-8 NFC.
+ * values written as they are in memory, which should be valid UTF-8 NFC;
+ * a sealed answer as `key: !sealed VALUE`.
  */
 void record_write(const struct record *r, struct sbuf *out);
 /*

@@ -99,6 +99,7 @@ struct reader {
 	struct record_node *root;
 	int ndocs;
 	bool keep_empty; /* RECORD_TREE_KEEP_EMPTY */
+	bool sealed_ok;  /* RECORD_TREE_SEALED */
 };
 
 static int mark_line(yaml_mark_t m)
@@ -233,15 +234,34 @@ static bool expecting_key(const struct reader *rd)
 	       !rd->stack[rd->depth - 1].key;
 }
 
+/* The one tag with a meaning: an answer sealed to the district's key (forms/seal.h). */
+static bool sealed_tag(const struct reader *rd, const yaml_event_t *ev)
+{
+	const char *tag = (const char *)ev->data.scalar.tag;
+
+	return rd->sealed_ok && tag && !strcmp(tag, "!sealed");
+}
+
+/* A sealed value is base64url without padding, as seal_value() writes it. */
+static int check_sealed(struct reader *rd, yaml_mark_t m, const char *text)
+{
+	if (!*text || text[strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				"0123456789-_")])
+		return fail_at(rd, m, "%s", "a !sealed value must be the base64url text that "
+			       "dieutra wrote: it was damaged");
+	return 0;
+}
+
 static int on_scalar(struct reader *rd, const yaml_event_t *ev)
 {
 	const yaml_scalar_style_t style = ev->data.scalar.style;
+	const bool sealed = sealed_tag(rd, ev);
 	struct record_node *n;
 	yaml_mark_t m = ev->start_mark;
 	char *text;
 	int first;
 
-	if (check_props(rd, m, ev->data.scalar.anchor, ev->data.scalar.tag))
+	if (check_props(rd, m, ev->data.scalar.anchor, sealed ? NULL : ev->data.scalar.tag))
 		return ERR_DATA;
 	/* The content of a quoted scalar starts after its quote. */
 	if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
@@ -252,6 +272,10 @@ static int on_scalar(struct reader *rd, const yaml_event_t *ev)
 	if (expecting_key(rd)) {
 		struct frame *top = &rd->stack[rd->depth - 1];
 
+		if (sealed) {
+			free(text);
+			return fail_at(rd, m, "%s", "a key cannot be sealed, only an answer");
+		}
 		if (!*text || text_length(text) > RECORD_MAX_KEY) {
 			if (*text)
 				fail_at(rd, m, "a key cannot be longer than %d characters",
@@ -270,6 +294,10 @@ static int on_scalar(struct reader *rd, const yaml_event_t *ev)
 		top->key = text;
 		return 0;
 	}
+	if (sealed && check_sealed(rd, m, text)) {
+		free(text);
+		return ERR_DATA;
+	}
 	if (style == YAML_PLAIN_SCALAR_STYLE && !*text && !rd->keep_empty) {
 		free(text);
 		attach(rd, NULL);
@@ -278,6 +306,7 @@ static int on_scalar(struct reader *rd, const yaml_event_t *ev)
 	n = record_node_new(RECORD_SCALAR, NULL, NULL);
 	free(n->value);
 	n->value = text;
+	n->sealed = sealed;
 	n->line = mark_line(m);
 	n->col = mark_col(m);
 	attach(rd, n);
@@ -348,7 +377,8 @@ int record_tree_parse(const char *buf, size_t len, const char *file, unsigned fl
 		      struct record_node **out, struct error *err)
 {
 	struct reader rd = { .file = file, .err = err,
-			     .keep_empty = flags & RECORD_TREE_KEEP_EMPTY };
+			     .keep_empty = flags & RECORD_TREE_KEEP_EMPTY,
+			     .sealed_ok = flags & RECORD_TREE_SEALED };
 	yaml_event_t ev;
 	bool done = false;
 	int ret = ERR_DATA, line, col;
@@ -437,6 +467,9 @@ static int take_field(struct record *r, const struct field_slot *slots, size_t n
 	if (n->kind != RECORD_SCALAR)
 		return error_at(err, ERR_DATA, file, n->line, n->col, "'%s' must be a string, "
 				"not a %s", n->key, kind_name(n->kind));
+	if (n->sealed)
+		return error_at(err, ERR_DATA, file, n->line, n->col, "'%s' cannot be sealed: "
+				"only answers under data are", n->key);
 	*(char **)((char *)r + slots[i].offset) = xstrdup(n->value);
 	return 0;
 }
@@ -517,7 +550,7 @@ int record_parse(const char *buf, size_t len, const char *file, struct record *r
 
 	record_release(r);
 	record_init(r);
-	ret = record_tree_parse(buf, len, file, 0, &root, err);
+	ret = record_tree_parse(buf, len, file, RECORD_TREE_SEALED, &root, err);
 	if (!ret)
 		ret = take_record(r, root, file, err);
 	record_node_free(root);

@@ -69,7 +69,7 @@ static void compute(struct validate_state *st, const struct form_field *fld,
 	size_t idx = 0;
 	struct record_node *node = validate_kid(map, fld->name, &idx);
 	const struct record_node *at = node ? node : map;
-	const char *cur = node && node->kind == RECORD_SCALAR ? node->value : NULL;
+	const char *cur = node && node->kind == RECORD_SCALAR && !node->sealed ? node->value : NULL;
 	bool relevant = true;
 	char *s;
 
@@ -278,7 +278,7 @@ static void check_kids(struct validate_state *st, const struct form_field *c,
 		default:
 			if (!node)
 				check_required(st, kids[i], map);
-			else if (node->kind == RECORD_SCALAR)
+			else if (node->kind == RECORD_SCALAR && !node->sealed)
 				check_rules(st, kids[i], node);
 			break;
 		}

@@ -43,6 +43,12 @@ struct validate_opts {
  * or unknown stay in r (unknown keys last in their map) so that nothing
  * typed is lost.  opts may be NULL (the defaults).  Returns 0 when r is
  * valid, ERR_DATA otherwise; r is normalised either way.
+ *
+ * A sealed answer (forms/seal.h) counts as answered and is not checked.
+ * An expression that needs its value cannot be evaluated and is passed
+ * over silently: a relevance keeps the answers it governs, a calculation
+ * keeps its stored result (sealed too, form.h), a constraint, required or
+ * choice filter does not apply.
  */
 int validate_record(const struct form *f, struct record *r,
 		    const struct validate_opts *opts, struct error *err);
@@ -54,10 +60,14 @@ int validate_record(const struct form *f, struct record *r,
  */
 char *validate_title(const struct form *f, const struct record *r, long long now);
 
-/* The count behind one indicator: members of its population that pass the
- * denominator filter, and those of them that also pass the numerator. */
+/*
+ * The count behind one indicator: members of its population that pass the
+ * denominator filter, and those of them that also pass the numerator;
+ * sealed: members whose filters need a sealed answer (forms/seal.h), counted
+ * in neither.
+ */
 struct validate_tally {
-	long num, den;
+	long num, den, sealed;
 };
 
 /*
@@ -65,7 +75,8 @@ struct validate_tally {
  * tally[i] for f->indicators[i]: an indicator `over` a repeat counts each
  * item of it (its expressions see that item as the current one), one without
  * `over` counts the record once.  Returns 0, or ERR_DATA when an expression
- * fails (what and where in err; the other indicators are still counted).
+ * fails (what and where in err; the other indicators are still counted);
+ * one that needs a sealed answer is no failure: it adds to tally->sealed.
  */
 int validate_indicators(const struct form *f, const struct record *r, long long now,
 			struct validate_tally *tally, struct error *err);

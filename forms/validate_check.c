@@ -289,6 +289,9 @@ static bool check_answer(struct validate_state *st, const struct form_field *fld
 		validate_report(st, sbuf_str(path), kid, VM_SCALAR, NULL, NULL);
 		return true;
 	}
+	/* Sealed: answered, its value unknown here (forms/seal.h). */
+	if (kid->sealed)
+		return true;
 	if (fld->type == FORM_SELECT_MULTIPLE)
 		normalise_multiple(kid);
 	if (!*kid->value) {

@@ -165,7 +165,8 @@ struct record_node *validate_kid(const struct record_node *map, const char *key,
 
 /* Name resolution (see the top of the file). */
 static void collect(const struct form_field **anc, size_t k, size_t n,
-		    const struct record_node *map, bool set, struct expr_value *out)
+		    const struct record_node *map, bool set, struct expr_value *out,
+		    bool *sealed)
 {
 	const struct form_field *a = anc[k];
 	const struct record_node *node = map ? validate_kid(map, a->name, NULL) : NULL;
@@ -173,6 +174,9 @@ static void collect(const struct form_field **anc, size_t k, size_t n,
 
 	if (k == n - 1) {
 		const char *v = node && node->kind == RECORD_SCALAR ? node->value : "";
+
+		if (node && node->sealed)
+			*sealed = true;
 
 		if (a->type == FORM_REPEAT) {
 			for (i = 0; node && node->kind == RECORD_LIST && i < node->nkids; i++)
@@ -185,13 +189,14 @@ static void collect(const struct form_field **anc, size_t k, size_t n,
 		return;
 	}
 	if (a->type == FORM_GROUP) {
-		collect(anc, k + 1, n, node && node->kind == RECORD_MAP ? node : NULL, set, out);
+		collect(anc, k + 1, n, node && node->kind == RECORD_MAP ? node : NULL, set, out,
+			sealed);
 		return;
 	}
 	for (i = 0; node && node->kind == RECORD_LIST && i < node->nkids; i++) {
 		const struct record_node *item = node->kids[i];
 
-		collect(anc, k + 1, n, item->kind == RECORD_MAP ? item : NULL, set, out);
+		collect(anc, k + 1, n, item->kind == RECORD_MAP ? item : NULL, set, out, sealed);
 	}
 }
 
@@ -202,7 +207,7 @@ static int lookup(void *data, const char *name, struct expr_value *out)
 	const struct record_node *map = st->data;
 	struct expr_value empty = EXPR_VALUE_INIT;
 	size_t n, k, start = 0, j;
-	bool set;
+	bool set, sealed = false;
 
 	if (!t)
 		return ERR_NOTFOUND;
@@ -226,7 +231,11 @@ static int lookup(void *data, const char *name, struct expr_value *out)
 		set = set || anc[k]->type == FORM_REPEAT;
 	if (set)
 		out->type = EXPR_NODESET;
-	collect(anc, start, n, map, set, out);
+	collect(anc, start, n, map, set, out, &sealed);
+	if (sealed) {
+		st->opaque = true;
+		return VALIDATE_SEALED;
+	}
 	return 0;
 }
 
@@ -291,9 +300,13 @@ int validate_eval(struct validate_state *st, const struct form_field *fld, const
 {
 	struct expr_ctx ctx = validate_ctx(st, current);
 	struct error e2 = ERROR_INIT;
-	int ret = expr_eval(e, &ctx, out, &e2);
+	int ret;
 
-	if (ret < 0 && !st->quiet)
+	st->opaque = false;
+	ret = expr_eval(e, &ctx, out, &e2);
+	if (ret < 0 && st->opaque)
+		ret = VALIDATE_SEALED;
+	else if (ret < 0 && !st->quiet)
 		validate_report_field(st, fld, at, VM_EXPR, what, e2.n ? e2.items[0].msg : "?");
 	error_release(&e2);
 	return ret;

@@ -16,8 +16,12 @@ static int eval_filter(struct validate_state *st, const struct form_indicator *i
 	struct expr_value v = EXPR_VALUE_INIT;
 	int ret;
 
+	st->opaque = false;
 	ret = expr_eval(e, &ctx, &v, &one);
-	if (ret) {
+	if (ret && st->opaque) {
+		ret = VALIDATE_SEALED;
+		*b = false;
+	} else if (ret) {
 		error_at(st->err, ERR_DATA, st->file, ind->line, ind->col,
 			 "indicator '%s': its %s cannot be evaluated: %s", ind->name, what,
 			 one.n ? one.items[0].msg : "unknown error");
@@ -39,13 +43,18 @@ static int tally_one(struct validate_state *st, const struct form_indicator *ind
 
 	if (ind->denominator)
 		ret = eval_filter(st, ind, ind->denominator, "denominator", &in);
+	if (!ret && in)
+		ret = eval_filter(st, ind, ind->numerator, "numerator", &hit);
+	if (ret == VALIDATE_SEALED) {
+		t->sealed++;
+		return 0;
+	}
 	if (ret || !in)
 		return ret;
 	t->den++;
-	ret = eval_filter(st, ind, ind->numerator, "numerator", &hit);
 	if (hit)
 		t->num++;
-	return ret;
+	return 0;
 }
 
 /*

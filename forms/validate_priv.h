@@ -68,6 +68,12 @@ struct validate_state {
 	bool list_failed;
 	/* Runtime errors are not reported: already told, or a draft. */
 	bool quiet;
+	/*
+	 * An expression referred to a sealed answer (forms/seal.h), whose value
+	 * cannot be known: its evaluation fails without a message, and what
+	 * depends on it stays as it was.
+	 */
+	bool opaque;
 	/* A draft: irrelevant answers go to kept, to be put back after step 3. */
 	bool keep;
 	struct validate_kept *kept;
@@ -119,7 +125,9 @@ struct expr_ctx validate_ctx(struct validate_state *st, const char *current);
 /*
  * Evaluates e (fld's `what` expression) into out, which the caller
  * releases.  A runtime error is reported on fld at `at`; returns it (< 0).
+ * One that met a sealed answer is not reported and returns VALIDATE_SEALED.
  */
+#define VALIDATE_SEALED (-100)
 int validate_eval(struct validate_state *st, const struct form_field *fld, const char *what,
 		  const struct expr *e, const char *current, const struct record_node *at,
 		  struct expr_value *out);
