@@ -10,6 +10,7 @@
 
 #include "form.h"
 #include "record.h"
+#include "seal.h"
 #include "store.h"
 #include "util.h"
 
@@ -79,6 +80,7 @@ static void add_tally(struct report_group *g, const struct validate_tally *t, si
 	for (i = 0; i < n; i++) {
 		g->tally[i].num += t[i].num;
 		g->tally[i].den += t[i].den;
+		g->tally[i].sealed += t[i].sealed;
 	}
 }
 
@@ -111,6 +113,9 @@ static int count_record(void *data, const struct store_row *row)
 		items = count_items(rep->repeat, r.data);
 	if (st == REPORT_COMPLETE) {
 		t = xcalloc(f->nindicators ? f->nindicators : 1, sizeof(*t));
+		/* A damaged sealed answer is reported; the rest of the record still counts. */
+		if (rep->ring && rep->ring->n && seal_record_open(rep->ring, &r, NULL, run->err))
+			run->ret = ERR_DATA;
 		if (validate_indicators(f, &r, run->now, t, run->err))
 			run->ret = ERR_DATA;
 	}

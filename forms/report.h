@@ -13,6 +13,7 @@
 struct error;
 struct form;
 struct form_field;
+struct seal_keyring;
 struct store;
 
 enum report_status {
@@ -42,16 +43,23 @@ struct report {
 	size_t npeople;
 	/* The repeat whose items are counted (the census: children), NULL when none. */
 	const struct form_field *repeat;
+	/*
+	 * Set by the caller: the keys that open sealed answers (forms/seal.h)
+	 * before the indicators are counted; NULL or empty: none, and what
+	 * needs them is counted in each tally's `sealed`.
+	 */
+	const struct seal_keyring *ring;
 };
-#define REPORT_INIT { { NULL, { 0 }, 0, NULL }, NULL, 0, NULL, 0, NULL }
+#define REPORT_INIT { { NULL, { 0 }, 0, NULL }, NULL, 0, NULL, 0, NULL, NULL }
 
 /*
  * Counts every record of store s (form f; today() is `now`) into r
  * (REPORT_INIT; release with report_release).  A record's commune is its
  * id's first part (CODE-DEVICE-NNNN); its collaborator meta.enumerator
  * ("?" when absent).  Indicators count complete records only.  Returns 0,
- * ERR_DATA (an indicator's expression failed: what and where in err; the
- * rest is counted) or ERR_ENV (the store, a stored record that does not
+ * ERR_DATA (an indicator's expression failed, or a sealed answer that a
+ * key of r->ring should open does not: what and where in err; the rest is
+ * counted) or ERR_ENV (the store, a stored record that does not
  * parse).
  */
 int report_build(struct store *s, const struct form *f, long long now, struct report *r,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "expr.h"
 #include "form.h"
 #include "record.h"
 #include "util.h"
@@ -462,6 +463,7 @@ out:
 struct walk {
 	const struct form *f;
 	const struct record *r;
+	const struct record_node *item; /* the innermost repeat item being walked, or NULL */
 	struct sbuf path;
 	void (*fn)(struct walk *w, struct record_node *n, const struct form_field *fld);
 	const struct seal_keyring *ring;
@@ -496,13 +498,17 @@ static void walk_kid(struct walk *w, const struct form_field *c, struct record_n
 		for (i = 0; i < kid->nkids; i++) {
 			const char *id = record_node_value(kid->kids[i], "_id");
 
+			const struct record_node *item = w->item;
+
 			w->path.len = len;
 			if (id)
 				sbuf_addf(&w->path, "[_id=%s]", id);
 			else
 				sbuf_addf(&w->path, "[%zu]", i + 1);
+			w->item = kid->kids[i];
 			if (kid->kids[i]->kind == RECORD_MAP)
 				walk_map(w, fld, kid->kids[i]);
+			w->item = item;
 		}
 	}
 	w->path.len = base;
@@ -523,9 +529,77 @@ static char *context(const struct walk *w)
 	return xasprintf("%s %s", w->r->id ? w->r->id : "", sbuf_str(&w->path));
 }
 
+/* Whether a node called name is anywhere under n (names are unique in a form). */
+static bool has_answer(const struct record_node *n, const char *name)
+{
+	size_t i;
+
+	if (n->key && !strcmp(n->key, name) && n->kind == RECORD_SCALAR)
+		return true;
+	for (i = 0; i < n->nkids; i++)
+		if (has_answer(n->kids[i], name))
+			return true;
+	return false;
+}
+
+/* Where a calculation's ${name} is looked for, and whether one of them is a sealed answer. */
+struct dep {
+	const struct form *f;
+	const struct record *r;
+	const struct form_field *calc;
+	const struct record_node *item; /* the calculation's repeat item, or NULL */
+	bool found;
+};
+
+static bool depends_on_answer(const struct form *f, const struct record *r,
+			      const struct form_field *calc, const struct record_node *item);
+
+static void on_dep(void *data, const char *name, int col, bool bare)
+{
+	struct dep *d = data;
+	const struct form_field *t = bare ? NULL : form_field(d->f, name);
+	/* In the same item when it shares the repeat; else any answer of the record counts. */
+	const struct record_node *scope = t && d->item && t->repeat == d->calc->repeat ?
+					  d->item : d->r->data;
+
+	(void)col;
+	if (!t || !t->sealed || d->found)
+		return;
+	if (t->sensitive)
+		d->found = has_answer(scope, t->name);
+	else if (t->calculation)
+		d->found = has_answer(scope, t->name) &&
+			   depends_on_answer(d->f, d->r, t, scope == d->item ? d->item : NULL);
+}
+
+/*
+ * Whether calculation calc, in repeat item `item` (NULL: anywhere in r),
+ * was computed from a sensitive answer that r holds: its value then tells
+ * something of that answer.  One whose sensitive inputs are all unanswered
+ * follows from the clear answers alone and is left clear (seal.h).
+ */
+static bool depends_on_answer(const struct form *f, const struct record *r,
+			      const struct form_field *calc, const struct record_node *item)
+{
+	struct dep d = { f, r, calc, item, false };
+
+	expr_refs(calc->calculation, on_dep, &d);
+	return d.found;
+}
+
+/* Whether answer n of fld is to be sealed: see seal.h. */
+static bool to_seal(const struct walk *w, const struct record_node *n,
+		    const struct form_field *fld)
+{
+	if (!fld || !fld->sealed || n->sealed)
+		return false;
+	return fld->sensitive || !fld->calculation ||
+	       depends_on_answer(w->f, w->r, fld, fld->repeat ? w->item : NULL);
+}
+
 static void count_clear(struct walk *w, struct record_node *n, const struct form_field *fld)
 {
-	if (fld && fld->sealed && !n->sealed)
+	if (to_seal(w, n, fld))
 		w->count++;
 }
 
@@ -533,7 +607,7 @@ static void seal_one(struct walk *w, struct record_node *n, const struct form_fi
 {
 	char *ctx, *s;
 
-	if (!fld || !fld->sealed || n->sealed)
+	if (!to_seal(w, n, fld))
 		return;
 	ctx = context(w);
 	s = seal_value(w->key, ctx, n->value);
@@ -575,7 +649,7 @@ static void open_one(struct walk *w, struct record_node *n, const struct form_fi
 
 size_t seal_record_count_clear(const struct form *f, const struct record *r)
 {
-	struct walk w = { f, r, SBUF_INIT, count_clear, NULL, NULL, 0, 0, NULL, 0 };
+	struct walk w = { f, r, NULL, SBUF_INIT, count_clear, NULL, NULL, 0, 0, NULL, 0 };
 
 	walk_map(&w, NULL, r->data);
 	sbuf_release(&w.path);
@@ -584,7 +658,7 @@ size_t seal_record_count_clear(const struct form *f, const struct record *r)
 
 size_t seal_record(const struct form *f, const struct seal_key *k, struct record *r)
 {
-	struct walk w = { f, r, SBUF_INIT, seal_one, NULL, k, 0, 0, NULL, 0 };
+	struct walk w = { f, r, NULL, SBUF_INIT, seal_one, NULL, k, 0, 0, NULL, 0 };
 
 	walk_map(&w, NULL, r->data);
 	sbuf_release(&w.path);
@@ -594,7 +668,7 @@ size_t seal_record(const struct form *f, const struct seal_key *k, struct record
 int seal_record_open(const struct seal_keyring *ring, struct record *r, size_t *locked,
 		     struct error *err)
 {
-	struct walk w = { NULL, r, SBUF_INIT, open_one, ring, NULL, 0, 0, err, 0 };
+	struct walk w = { NULL, r, NULL, SBUF_INIT, open_one, ring, NULL, 0, 0, err, 0 };
 
 	walk_map(&w, NULL, r->data);
 	sbuf_release(&w.path);

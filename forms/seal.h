@@ -35,6 +35,11 @@ struct sbuf;
 #define SEAL_KEY_BYTES 32            /* crypto_box public and secret keys */
 #define SEAL_ID_BYTES 8
 #define SEAL_MAX_VALUE 4096          /* bytes of one answer that can be sealed */
+/*
+ * A sealed answer in a conflict (the store's ours and theirs values) is
+ * this prefix and its sealed text, so that picking it keeps it sealed.
+ */
+#define SEAL_CONFLICT_PREFIX "!sealed "
 
 struct seal_key {
 	unsigned char pk[SEAL_KEY_BYTES];
@@ -105,8 +110,16 @@ int seal_open(const struct seal_keyring *ring, const char *context, const char *
  * Record level.  Paths are those of the merge's messages, e.g.
  * household.village, children[_id=k3f9].hiv_status.
  *
- * seal_record_count_clear(): the answers of r that should be sealed (their
- * field is sealed, form.h) and are not.
+ * What is sealed: every answer of a sensitive field, and every calculated
+ * answer of a sealed field (form.h: a calculation that depends on a
+ * sensitive field, directly or through other calculations) that r computed
+ * from a sensitive answer it holds: one in the same repeat item, when the
+ * sensitive field shares the calculation's repeat, else anywhere in r.  A
+ * calculation whose sensitive inputs are all unanswered (skipped) follows
+ * from the clear answers alone, tells nothing more, and stays clear: so it
+ * is not sealed again, differently, each time the record is saved.
+ *
+ * seal_record_count_clear(): the answers of r to be sealed that are not.
  * seal_record(): seals them to k (r->id must be set); returns how many.
  */
 size_t seal_record_count_clear(const struct form *f, const struct record *r);

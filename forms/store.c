@@ -286,7 +286,9 @@ static int configure(struct store *s, struct error *err)
 			       "keep the workspace on a local disk", mode ? mode : "");
 		goto out;
 	}
-	ret = exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+	/* secure_delete: what a change removes is zeroed, not left in free space. */
+	ret = exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+		   " PRAGMA secure_delete = ON",
 		   "cannot configure the database", err);
 out:
 	sqlite3_finalize(st);

@@ -3,6 +3,8 @@
  *
  * SQLite in WAL mode with synchronous=FULL: once a store_* call that changes
  * something has returned 0, the change survives a crash or a power cut.
+ * secure_delete is on: what a change removes is overwritten with zeros in
+ * the database's pages, not left in free space.
  * Each change is one transaction.  The schema is versioned (PRAGMA
  * user_version) and upgraded in place by store_open().
  */
@@ -125,6 +127,25 @@ int store_list_keys(struct store *s, const char *id, int limit,
  */
 int store_put_synced(struct store *s, const struct record *r, const char *title,
 		     struct error *err);
+
+/*
+ * After a sync sent revision rev of r's record with r's sensitive answers
+ * sealed: stores r in place of the clear version, as already sent, unless
+ * the record changed since (*replaced false: the later revision keeps its
+ * clear answers until it is sent).  Returns 0, ERR_DATA as store_put(),
+ * or ERR_ENV.
+ */
+int store_put_sealed(struct store *s, const struct record *r, const char *title,
+		     long long rev, bool *replaced, struct error *err);
+
+/*
+ * Writes the WAL into the database and truncates it to nothing, so that
+ * what secure_delete removed from the pages is gone from the log too.
+ * *complete is false when another connection kept it from finishing (the
+ * log is then truncated when the last connection closes).  Returns 0 or
+ * ERR_ENV.
+ */
+int store_scrub(struct store *s, bool *complete, struct error *err);
 
 /*
  * Sync.  Every change store_put() makes to a record takes the next

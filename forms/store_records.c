@@ -34,6 +34,9 @@ static void add_answers(struct sbuf *sb, const struct record_node *n)
 {
 	size_t i;
 
+	/* A sealed answer's text is noise to a search. */
+	if (n->kind == RECORD_SCALAR && n->sealed)
+		return;
 	if (n->kind == RECORD_SCALAR) {
 		sbuf_addc(sb, ' ');
 		sbuf_adds(sb, n->value);
@@ -144,13 +147,23 @@ static int step_id(struct store *s, int q, const char *id, const char *what, str
 	return ret;
 }
 
+/* The current revision of id inside the open transaction, -1 when there is none. */
+static int current_rev(struct store *s, const char *id, long long *rev, struct error *err)
+{
+	long long synced;
+
+	return store_sync_state(s, id, rev, &synced, err);
+}
+
 /*
  * store_put(), and when synced the new revision counts as already sent.
  * A person's save settles the record's conflicts; a version that came in
- * leaves them to the person, and the record in conflict.
+ * leaves them to the person, and the record in conflict.  With expect >= 0,
+ * only when the stored record is at revision expect (*replaced says whether
+ * it was).
  */
 static int put(struct store *s, const struct record *r, const char *title, bool synced,
-	       struct error *err)
+	       long long expect, bool *replaced, struct error *err)
 {
 	sqlite3_stmt *st = s->q[Q_PUT];
 	struct record rec = *r; /* a shallow copy, to fill in the stored created stamp */
@@ -166,6 +179,16 @@ static int put(struct store *s, const struct record *r, const char *title, bool 
 	ret = store_begin(s, err);
 	if (ret)
 		return ret;
+	if (expect >= 0) {
+		ret = current_rev(s, r->id, &rev, err);
+		if (ret)
+			goto out;
+		*replaced = rev == expect;
+		if (!*replaced) {
+			ret = store_commit(s, err);
+			goto out;
+		}
+	}
 	ret = next_rev(s, &rev, err);
 	if (ret)
 		goto out;
@@ -224,13 +247,20 @@ out:
 
 int store_put(struct store *s, const struct record *r, const char *title, struct error *err)
 {
-	return put(s, r, title, false, err);
+	return put(s, r, title, false, -1, NULL, err);
 }
 
 int store_put_synced(struct store *s, const struct record *r, const char *title,
 		     struct error *err)
 {
-	return put(s, r, title, true, err);
+	return put(s, r, title, true, -1, NULL, err);
+}
+
+int store_put_sealed(struct store *s, const struct record *r, const char *title,
+		     long long rev, bool *replaced, struct error *err)
+{
+	*replaced = false;
+	return put(s, r, title, true, rev, replaced, err);
 }
 
 int store_get(struct store *s, const char *id, struct store_row *row, struct error *err)

@@ -88,3 +88,24 @@ out:
 	sqlite3_finalize(st);
 	return ret;
 }
+
+int store_scrub(struct store *s, bool *complete, struct error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret = ERR_ENV;
+
+	*complete = false;
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		ret = store_db_error(s, rc, "cannot write the log into the database", err);
+		goto out;
+	}
+	/* Busy: another connection reads; SQLite truncates the log when the last one closes. */
+	*complete = sqlite3_column_int(st, 0) == 0;
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "seal.h"
 #include "store.h"
 #include "util.h"
 
@@ -111,10 +112,15 @@ int workspace_set_path(struct record *r, const char *path, const char *value,
 	ret = walk(r, path, copy, &map, &seg, err);
 	if (ret)
 		goto out;
-	if (value)
+	if (value && !strncmp(value, SEAL_CONFLICT_PREFIX, strlen(SEAL_CONFLICT_PREFIX))) {
+		/* A sealed answer picked: it stays sealed (sync/merge.c names it so). */
+		record_node_set(map, seg, value + strlen(SEAL_CONFLICT_PREFIX));
+		record_node_get(map, seg)->sealed = true;
+	} else if (value) {
 		record_node_set(map, seg, value);
-	else
+	} else {
 		record_node_remove(map, kid_index(map, seg, NULL));
+	}
 out:
 	free(copy);
 	return ret;

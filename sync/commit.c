@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "form.h"
+#include "record.h"
+#include "seal.h"
 #include "store.h"
 #include "sync_commit.h"
 #include "util.h"
@@ -16,9 +18,12 @@ void sync_outbox_release(struct sync_outbox *o)
 {
 	size_t i;
 
-	for (i = 0; i < o->n; i++)
+	for (i = 0; i < o->n; i++) {
 		free((char *)o->sent[i].id);
+		free(o->sealed[i]);
+	}
 	free(o->sent);
+	free(o->sealed);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -51,6 +56,8 @@ struct collect {
 	char **paths;
 	size_t new, updated;
 	const struct sync_opts *opts;
+	struct seal_key key;
+	bool has_key;
 	struct error *err;
 };
 
@@ -77,6 +84,78 @@ static const git_tree_entry *base_entry(struct collect *c, const char *path)
 	return c->dir_tree ? git_tree_entry_byname(c->dir_tree, name) : NULL;
 }
 
+int sync_district_key(git_repository *repo, struct seal_key *k, bool *found,
+		      struct error *err)
+{
+	git_commit *main = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	int ret;
+
+	*found = false;
+	ret = sync_ref_commit(repo, SYNC_TRACKING SYNC_MAIN, &main, err);
+	if (ret || !main)
+		goto out;
+	ret = ERR_ENV;
+	if (git_commit_tree(&tree, main)) {
+		sync_git_error(err, ret, "cannot read the district's main");
+		goto out;
+	}
+	ret = 0;
+	if (git_tree_entry_bypath(&entry, tree, SYNC_SCHEMA_DIR "/" SEAL_PUB_FILE))
+		goto out;
+	ret = ERR_ENV;
+	if (git_blob_lookup(&blob, repo, git_tree_entry_id(entry))) {
+		sync_git_error(err, ret, SYNC_SCHEMA_DIR "/" SEAL_PUB_FILE);
+		goto out;
+	}
+	ret = seal_public_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+			       "main:" SYNC_SCHEMA_DIR "/" SEAL_PUB_FILE, k, err);
+	*found = !ret;
+out:
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_commit_free(main);
+	return ret;
+}
+
+/*
+ * The text to commit for row: its body, with the answers of sealed fields
+ * sealed (*sealed: that text, NULL when nothing changed), or NULL when it
+ * holds such answers and there is no key to seal them to.
+ */
+static const char *committed_text(struct collect *c, const struct store_row *row,
+				  char **sealed)
+{
+	struct record r;
+	struct sbuf sb = SBUF_INIT;
+	size_t n;
+
+	*sealed = NULL;
+	record_init(&r);
+	/* A stored text always parses; one that did not could hide anything. */
+	if (record_parse(row->body, strlen(row->body), row->id, &r, NULL)) {
+		record_release(&r);
+		return NULL;
+	}
+	if (!seal_record_count_clear(&c->ws->form, &r)) {
+		record_release(&r);
+		return row->body;
+	}
+	if (!c->has_key) {
+		record_release(&r);
+		return NULL;
+	}
+	n = seal_record(&c->ws->form, &c->key, &r);
+	c->out->nsealed += n;
+	record_write(&r, &sb);
+	record_release(&r);
+	*sealed = sbuf_detach(&sb);
+	return *sealed;
+}
+
 /* One unsent record: its blob, and whether the base already holds it. */
 static int collect_one(void *data, const struct store_row *row, long long rev)
 {
@@ -85,13 +164,21 @@ static int collect_one(void *data, const struct store_row *row, long long rev)
 	const git_tree_entry *entry;
 	git_tree_update *u;
 	git_oid blob;
-	char *path;
+	const char *text;
+	char *path, *sealed;
 
+	text = committed_text(c, row, &sealed);
+	if (!text) {
+		o->withheld++;
+		return 0;
+	}
 	ALLOC_GROW(o->sent, o->n + 1, o->alloc);
+	o->sealed = xrealloc(o->sealed, o->alloc * sizeof(*o->sealed));
+	o->sealed[o->n] = sealed;
 	o->sent[o->n].id = xstrdup(row->id);
 	o->sent[o->n++].rev = rev;
 	path = sync_record_path(c->ws->commune, row->id);
-	if (git_blob_create_from_buffer(&blob, c->repo, row->body, strlen(row->body))) {
+	if (git_blob_create_from_buffer(&blob, c->repo, text, strlen(text))) {
 		free(path);
 		return sync_git_error(c->err, ERR_ENV, row->id);
 	}
@@ -162,7 +249,7 @@ int sync_commit(struct workspace *ws, git_repository *repo, const char *ref,
 		git_commit *base, const struct sync_opts *opts, struct sync_outbox *out,
 		bool *committed, struct error *err)
 {
-	struct collect c = { ws, repo, NULL, NULL, NULL, out, NULL, 0, 0, NULL, 0, 0, opts, err };
+	struct collect c = { .ws = ws, .repo = repo, .out = out, .opts = opts, .err = err };
 	git_signature *sig = NULL;
 	git_tree *tree = NULL;
 	git_oid tree_id, id;
@@ -175,6 +262,9 @@ int sync_commit(struct workspace *ws, git_repository *repo, const char *ref,
 		sync_git_error(err, ret, "cannot read the commune's branch");
 		goto out;
 	}
+	ret = sync_district_key(repo, &c.key, &c.has_key, err);
+	if (ret)
+		goto out;
 	ret = store_list_unsynced(ws->store, collect_one, &c, err);
 	if (ret || !c.nupdates)
 		goto out;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "seal.h"
 #include "sync_priv.h"
 #include "util.h"
 
@@ -184,6 +185,65 @@ out:
 	git_signature_free(sig);
 	git_repository_free(repo);
 	form_release(&f);
+	git_libgit2_shutdown();
+	return ret;
+}
+
+int sync_district_set_key(const char *path, const char *pub_text, const char *key_id,
+			  struct error *err)
+{
+	git_repository *repo = NULL;
+	git_signature *sig = NULL;
+	git_commit *main = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_tree_update u;
+	git_oid tree_id, commit_id;
+	char *msg = NULL;
+	int ret = ERR_ENV;
+
+	git_libgit2_init();
+	if (git_repository_open_bare(&repo, path)) {
+		ret = error_at(err, ERR_NOTFOUND, path, 0, 0, "not a district repository (made "
+			       "with `dieutra district init`): %s", git_error_last() ?
+			       git_error_last()->message : "cannot open");
+		goto out;
+	}
+	ret = sync_ref_commit(repo, "refs/heads/" SYNC_MAIN, &main, err);
+	if (!ret && !main)
+		ret = error_at(err, ERR_NOTFOUND, path, 0, 0, "has no branch %s: is it a district "
+			       "repository?", SYNC_MAIN);
+	if (!ret)
+		ret = sync_signature(DISTRICT_AUTHOR, &sig, err);
+	if (ret)
+		goto out;
+	ret = ERR_ENV;
+	memset(&u, 0, sizeof(u));
+	u.action = GIT_TREE_UPDATE_UPSERT;
+	u.filemode = GIT_FILEMODE_BLOB;
+	u.path = SYNC_SCHEMA_DIR "/" SEAL_PUB_FILE;
+	if (git_blob_create_from_buffer(&u.id, repo, pub_text, strlen(pub_text)) ||
+	    git_commit_tree(&base, main) ||
+	    git_tree_create_updated(&tree_id, repo, base, 1, &u) ||
+	    git_tree_lookup(&tree, repo, &tree_id)) {
+		sync_git_error(err, ret, "cannot write the district's key");
+		goto out;
+	}
+	msg = xasprintf("District key %s for sensitive answers\n\nLaptops seal sensitive answers "
+			"to it from their next sync.\n", key_id);
+	/* Compare-and-swap on main: a concurrent change makes this fail, not vanish. */
+	if (git_commit_create(&commit_id, repo, "refs/heads/" SYNC_MAIN, sig, sig, NULL, msg,
+			      tree, 1, (const git_commit **)&main)) {
+		sync_git_error(err, ret, "cannot commit the district's key");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(msg);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(main);
+	git_signature_free(sig);
+	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "seal.h"
 #include "sync_merge.h"
 #include "util.h"
 
@@ -36,6 +37,7 @@ static struct record_node *copy_node(const struct record_node *n)
 	if (!n)
 		return NULL;
 	c = record_node_new(n->kind, n->key, n->value);
+	c->sealed = n->sealed;
 	for (i = 0; i < n->nkids; i++)
 		record_node_add(c, copy_node(n->kids[i]));
 	return c;
@@ -56,6 +58,8 @@ static char *show(const struct record_node *n)
 
 	if (!n)
 		return xstrdup("(no answer)");
+	if (n->sealed)
+		return xasprintf(SEAL_CONFLICT_PREFIX "%s", n->value);
 	if (n->kind == RECORD_SCALAR)
 		return xstrdup(n->value);
 	for (i = 0; i < n->nkids; i++) {

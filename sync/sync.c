@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "record.h"
+#include "seal.h"
 #include "store.h"
 #include "sync_commit.h"
 #include "sync_merge.h"
@@ -429,6 +430,49 @@ out:
 	return ret;
 }
 
+/*
+ * The district has the records of the outbox: those whose sensitive
+ * answers were sealed are stored as sent, and the clear answers scrubbed
+ * from the database, its log and its free pages.
+ */
+static int scrub(struct run *r)
+{
+	const struct sync_outbox *o = r->outbox;
+	struct record rec;
+	char *title;
+	bool replaced, complete;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < o->n && !ret; i++) {
+		if (!o->sealed[i])
+			continue;
+		record_init(&rec);
+		ret = record_parse(o->sealed[i], strlen(o->sealed[i]), o->sent[i].id, &rec, r->err);
+		title = ret ? NULL : validate_title(&r->ws->form, &rec, util_now());
+		if (!ret)
+			ret = store_put_sealed(r->ws->store, &rec, title, o->sent[i].rev, &replaced,
+					       r->err);
+		if (!ret && replaced)
+			r->res->scrubbed++;
+		free(title);
+		record_release(&rec);
+	}
+	if (!ret && r->res->scrubbed)
+		ret = store_scrub(r->ws->store, &complete, r->err);
+	return ret;
+}
+
+static bool has_sealed_fields(const struct form *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nfields; i++)
+		if (f->fields[i]->sealed)
+			return true;
+	return false;
+}
+
 /* Each answer changed two ways, for the person who will pick. */
 static int report_conflicts(struct run *r)
 {
@@ -517,12 +561,13 @@ out:
 int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_result *res,
 	     struct error *err)
 {
-	struct sync_outbox out = { NULL, 0, 0 };
+	struct sync_outbox out = { 0 };
 	struct run r = { ws, opts, res, NULL, NULL, NULL, NULL, NULL, NULL, err, NULL, &out,
 			 SBUF_INIT, { NULL, 0, 0 } };
 	git_commit *base = NULL, *tip = NULL;
 	git_reference *ref = NULL;
-	bool fresh;
+	struct seal_key key;
+	bool fresh, early, keyed = false;
 	int ret, lock, form_ret = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -548,7 +593,13 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 	 * start needs the district's first.
 	 */
 	fresh = !base;
-	if (!ret && fresh)
+	/* A key the district made since the last fetch protects what would wait for it. */
+	early = fresh;
+	if (!ret && !fresh && has_sealed_fields(&ws->form))
+		ret = sync_district_key(r.repo, &key, &keyed, err);
+	if (!ret && !fresh && has_sealed_fields(&ws->form) && !keyed)
+		early = true;
+	if (!ret && early)
 		ret = fetch(&r);
 	if (!ret && fresh)
 		ret = start_branch(&r, &base);
@@ -561,7 +612,7 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 	if (!ret && fresh && !res->committed &&
 	    git_reference_create(&ref, r.repo, r.local, git_commit_id(base), 0, "sync: start"))
 		ret = sync_git_error(err, ERR_ENV, r.local);
-	if (!ret && !fresh)
+	if (!ret && !early)
 		ret = fetch(&r);
 	if (!ret)
 		ret = send(&r);
@@ -572,12 +623,22 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 	if (!ret)
 		form_ret = sync_take_form(ws, r.repo, &res->form_taken, err);
 	if (!ret)
+		ret = scrub(&r);
+	res->sealed = out.nsealed;
+	res->withheld = out.withheld;
+	if (!ret)
 		ret = sync_ref_commit(r.repo, r.local, &tip, err);
 	if (!ret && tip)
 		git_oid_tostr(res->commit, sizeof(res->commit), git_commit_id(tip));
 	res->conflicts = r.conflicts.n;
 	if (!ret && r.conflicts.n)
 		ret = report_conflicts(&r);
+	if ((!ret || ret == ERR_CONFLICT) && out.withheld)
+		ret = error_add(err, ERR_DATA, "%zu record%s with sensitive answers (HIV, abuse, "
+				"...) stay%s on this laptop, unsent: the district has no key to "
+				"protect them yet; ask the district office to run `dieutra district "
+				"keygen`, then sync again", out.withheld, out.withheld == 1 ? "" : "s",
+				out.withheld == 1 ? "s" : "");
 	if (!ret)
 		ret = form_ret;
 	sync_conflicts_release(&r.conflicts);

@@ -40,6 +40,16 @@ struct workspace;
 int sync_district_init(const char *path, const char *schema_path, struct error *err);
 
 /*
+ * Commits pub_text as SYNC_SCHEMA_DIR/district.pub on main of the
+ * district's bare repository at path (replacing an older key: data sealed
+ * to it stays readable with its private key).  key_id names it in the
+ * commit message.  Returns 0 or ERR_ENV (ERR_NOTFOUND: no repository or
+ * no main there).
+ */
+int sync_district_set_key(const char *path, const char *pub_text, const char *key_id,
+			  struct error *err);
+
+/*
  * Creates (or opens again) the repository of the workspace in dir,
  * DIR/repo.git.  With url, remembers it as the remote and fetches the
  * district's main, which must hold a form in schema/.  Returns 0 or ERR_ENV
@@ -81,6 +91,9 @@ struct sync_result {
 	size_t sent_new, sent_updated; /* record files the district did not have, or had older */
 	size_t received;               /* record files that came from the district */
 	size_t conflicts;              /* answers changed two ways (this laptop's kept) */
+	size_t sealed;                 /* sensitive answers sealed to the district's key */
+	size_t withheld;               /* records kept back: sensitive answers, no key */
+	size_t scrubbed;               /* records whose clear sensitive answers left the store */
 	bool committed;                /* a new commit was made */
 	bool pushed;                   /* communes/CODE was updated in the district */
 	bool form_taken;               /* main's newer form is now the workspace's */
@@ -105,11 +118,22 @@ struct sync_result {
  * keep theirs); a form that does not load is refused with ERR_DATA, the
  * records being sent all the same.  An
  * interrupted sync leaves its commits in DIR/repo.git; the next sync
- * pushes them.  Fills *res.  Returns 0; ERR_CONFLICT once everything was
- * sent when answers were changed two ways (one message each, naming the
- * record and the answer, with both values); ERR_USAGE (no remote known, a
- * district workspace); ERR_DATA (the push was refused);
- * or ERR_ENV (I/O, network, missing repository).
+ * pushes them.
+ *
+ * Sensitive answers (the sealed fields of form.h) are committed only
+ * sealed to main's schema/district.pub (forms/seal.h); when main has no
+ * key, the records holding them stay on the laptop, unsent.  Once the
+ * district has a record, its clear sensitive answers are replaced in the
+ * store by the sealed ones that were sent (unless it changed meanwhile),
+ * with SQLite's secure_delete and a WAL checkpoint, so that the clear
+ * bytes leave the database file, its WAL and its free pages.
+ *
+ * Fills *res.  Returns 0; ERR_CONFLICT once everything was sent when
+ * answers were changed two ways (one message each, naming the record and
+ * the answer, with both values); ERR_DATA once everything else was sent
+ * when records were kept back for want of a key (one message), or when the
+ * push was refused; ERR_USAGE (no remote known, a district workspace); or
+ * ERR_ENV (I/O, network, missing repository).
  */
 int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_result *res,
 	     struct error *err);

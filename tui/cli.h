@@ -54,6 +54,24 @@ int cmd_tui(int argc, char **argv, struct cli *cli);
  */
 int cli_workspace(struct cli *cli);
 
+struct seal_keyring;
+
+/*
+ * The passphrase: DIEUTRA_PASSPHRASE when set, else asked on the terminal
+ * (/dev/tty) with echo off after prompt, twice when confirm.  *out is freed
+ * with cli_passphrase_free().  Returns 0, ERR_USAGE (no terminal, or the
+ * two differ) or ERR_ENV.
+ */
+int cli_passphrase(struct cli *cli, const char *prompt, bool confirm, char **out);
+/* Wipes and frees a passphrase; NULL is allowed. */
+void cli_passphrase_free(char *p);
+/*
+ * Unlocks the n key files (`--key FILE` options) into ring, asking each
+ * one's passphrase.  Returns 0 or the error of the first that fails
+ * (ERR_DATA for a wrong passphrase).
+ */
+int cli_keyring(struct cli *cli, char *const *files, size_t n, struct seal_keyring *ring);
+
 /* Reports a usage error ("dieutra add: ...") and returns ERR_USAGE. */
 int cli_usage_error(struct cli *cli, const char *fmt, ...) ATTR_PRINTF(2, 3);
 

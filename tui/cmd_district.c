@@ -1,6 +1,7 @@
 /*
  * cmd_district.c - commands of the district office: district init, clone,
- * pull, merge and status, and review.
+ * pull, merge, status and keygen (the key pair sensitive answers are sealed
+ * to), and review.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "seal.h"
 #include "sync.h"
 #include "text.h"
 #include "util.h"
@@ -181,10 +183,63 @@ static int district_status(int argc, char **argv, struct cli *cli)
 	return 0;
 }
 
+/* A passphrase shorter than this is refused: Argon2id slows guessing, it cannot stop it. */
+#define PASSPHRASE_MIN 10
+
+static int district_keygen(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sbuf pub = SBUF_INIT;
+	struct seal_key k;
+	const char *file = NULL;
+	char *pass = NULL;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c != 'k')
+			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+		file = optarg;
+	}
+	if (!file)
+		return cli_usage_error(cli, "--key FILE is required: where the private key goes "
+				       "(keep it off the repository, with a copy offline)");
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, "give the district repository, e.g. district.git");
+	memset(&k, 0, sizeof(k));
+	ret = cli_passphrase(cli, "Passphrase for the new key: ", true, &pass);
+	if (!ret && strlen(pass) < PASSPHRASE_MIN)
+		ret = error_add(&cli->err, ERR_USAGE, "%s: the passphrase needs at least %d "
+				"characters (a few words are easy to remember)", cli->name,
+				PASSPHRASE_MIN);
+	if (!ret)
+		ret = seal_key_generate(&k, &cli->err);
+	/* The private key first: a public key without it would seal data nobody can open. */
+	if (!ret)
+		ret = seal_key_save(file, &k, pass, &cli->err);
+	if (!ret) {
+		seal_public_write(&k, &pub);
+		ret = sync_district_set_key(argv[optind], sbuf_str(&pub), k.id, &cli->err);
+	}
+	if (!ret)
+		printf("District key %s: private key in %s (passphrase-protected; keep a copy "
+		       "offline),\npublic key in main:schema/%s of %s: laptops seal sensitive "
+		       "answers to it\nfrom their next sync.\n", k.id, file, SEAL_PUB_FILE,
+		       argv[optind]);
+	seal_key_wipe(&k);
+	cli_passphrase_free(pass);
+	sbuf_release(&pub);
+	return ret;
+}
+
 int cmd_district(int argc, char **argv, struct cli *cli)
 {
 	if (argc < 2)
-		return cli_usage_error(cli, "name a district command: init, clone, pull, merge, status");
+		return cli_usage_error(cli, "name a district command: init, clone, pull, merge, "
+				       "status, keygen");
 	if (!strcmp(argv[1], "init"))
 		return district_init(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "clone"))
@@ -195,8 +250,10 @@ int cmd_district(int argc, char **argv, struct cli *cli)
 		return district_merge(argc - 1, argv + 1, cli);
 	if (!strcmp(argv[1], "status"))
 		return district_status(argc - 1, argv + 1, cli);
+	if (!strcmp(argv[1], "keygen"))
+		return district_keygen(argc - 1, argv + 1, cli);
 	return cli_usage_error(cli, "'%s' is not a district command; try init, clone, pull, "
-			       "merge or status", argv[1]);
+			       "merge, status or keygen", argv[1]);
 }
 
 int cmd_review(int argc, char **argv, struct cli *cli)

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "record.h"
+#include "seal.h"
 #include "store.h"
 #include "text.h"
 
@@ -163,28 +164,84 @@ static int show_conflicts(struct cli *cli, const char *id)
 	return ret;
 }
 
-int cmd_show(int argc, char **argv, struct cli *cli)
+/* Appends each --key FILE to keys (the strings stay argv's); returns 0 or ERR_USAGE. */
+static int key_options(int argc, char **argv, struct cli *cli, char ***keys, size_t *n)
 {
-	struct store_row row = { 0 };
-	struct error get_err = ERROR_INIT;
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	size_t alloc = 0;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c != 'k')
+			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+		ALLOC_GROW(*keys, *n + 1, alloc);
+		(*keys)[(*n)++] = optarg;
+	}
+	return 0;
+}
+
+/* The record's text with its sealed answers opened by ring; a bad one is reported. */
+static int open_body(const struct store_row *row, const struct seal_keyring *ring,
+		     struct sbuf *out, struct error *err)
+{
+	struct record r;
 	int ret;
 
-	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage_error(cli, "give exactly one record id");
-	ret = cli_workspace(cli);
+	record_init(&r);
+	ret = record_parse(row->body, strlen(row->body), row->id, &r, err);
+	if (!ret)
+		ret = seal_record_open(ring, &r, NULL, err);
+	if (ret != ERR_ENV)
+		record_write(&r, out);
+	record_release(&r);
+	return ret;
+}
+
+int cmd_show(int argc, char **argv, struct cli *cli)
+{
+	struct seal_keyring ring = SEAL_KEYRING_INIT;
+	struct store_row row = { 0 };
+	struct error get_err = ERROR_INIT;
+	struct sbuf text = SBUF_INIT;
+	char **keys = NULL;
+	size_t nkeys = 0;
+	int ret;
+
+	ret = key_options(argc, argv, cli, &keys, &nkeys);
 	if (ret)
-		return ret;
-	ret = store_get(cli->ws.store, argv[1], &row, &get_err);
+		goto out;
+	if (optind + 1 != argc) {
+		ret = cli_usage_error(cli, "give exactly one record id");
+		goto out;
+	}
+	ret = cli_workspace(cli);
+	if (!ret)
+		ret = cli_keyring(cli, keys, nkeys, &ring);
+	if (ret)
+		goto out;
+	ret = store_get(cli->ws.store, argv[optind], &row, &get_err);
 	if (ret == ERR_NOTFOUND)
 		error_add(&cli->err, ret,
 			  "dieutra show: no record '%s' in this workspace (see `dieutra list`)",
-			  argv[1]);
+			  argv[optind]);
 	else
 		error_move(&cli->err, &get_err);
-	if (!ret)
+	if (!ret && !nkeys)
 		fputs(row.body, stdout);
+	else if (!ret)
+		ret = open_body(&row, &ring, &text, &cli->err);
+	if (text.len)
+		fputs(text.buf, stdout);
 	if (!ret && !strcmp(row.status, "conflict"))
-		ret = show_conflicts(cli, argv[1]);
+		ret = show_conflicts(cli, argv[optind]);
+out:
+	free(keys);
+	seal_keyring_release(&ring);
+	sbuf_release(&text);
 	error_release(&get_err);
 	store_row_release(&row);
 	return ret;

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "seal.h"
 #include "store.h"
 #include "sync.h"
 #include "text.h"
@@ -59,10 +60,20 @@ static void format_target(const struct form_indicator *ind, char buf[24])
 		buf[0] = '\0';
 }
 
-/* "ok", "below", or "" (no target, or nothing counted). */
+/*
+ * "ok", "below", or "" (no target, or nothing counted); for an indicator
+ * some of whose members need sealed answers, how many were left out.
+ */
 static const char *verdict(const struct form_indicator *ind, const struct validate_tally *t,
 			   bool en)
 {
+	static char buf[96];
+
+	if (t->sealed) {
+		snprintf(buf, sizeof(buf), en ? "NEEDS THE KEY: %ld not counted (--key)" :
+			 "CẦN KHÓA: %ld chưa tính (--key)", t->sealed);
+		return buf;
+	}
 	if (!ind->target_op[0] || !t->den)
 		return "";
 	if (meets(ind, 100.0 * (double)t->num / (double)t->den))
@@ -298,11 +309,15 @@ int cmd_report(int argc, char **argv, struct cli *cli)
 		{ "format", required_argument, NULL, 'f' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "key", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct seal_keyring ring = SEAL_KEYRING_INIT;
 	struct report rep = REPORT_INIT;
 	struct layout l;
 	const char *lang = NULL;
+	char **keys = NULL;
+	size_t nkeys = 0, alloc = 0;
 	bool by_commune = false;
 	int c, ret;
 
@@ -324,14 +339,27 @@ int cmd_report(int argc, char **argv, struct cli *cli)
 			return cli_usage_error(cli, "--by '%s': only --by commune", optarg);
 		else if (c == 'l')
 			lang = optarg;
-		else
+		else if (c == 'k') {
+			ALLOC_GROW(keys, nkeys + 1, alloc);
+			keys[nkeys++] = optarg;
+		} else {
+			free(keys);
 			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
+		free(keys);
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	}
 	ret = cli_workspace(cli);
-	if (ret)
+	if (!ret)
+		ret = cli_keyring(cli, keys, nkeys, &ring);
+	free(keys);
+	if (ret) {
+		seal_keyring_release(&ring);
 		return ret;
+	}
+	rep.ring = &ring;
 	l.ws = &cli->ws;
 	l.rep = &rep;
 	l.lang = form_lang(&cli->ws.form, lang);
@@ -347,5 +375,6 @@ int cmd_report(int argc, char **argv, struct cli *cli)
 	report_release(&rep);
 	sync_commune_tips_free(l.tips, l.ntips);
 	free(l.last_sync);
+	seal_keyring_release(&ring);
 	return ret;
 }

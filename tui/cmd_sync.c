@@ -56,7 +56,7 @@ int cmd_sync(int argc, char **argv, struct cli *cli)
 	struct progress_line line = { 0, -1 };
 	struct sync_opts so = { NULL, NULL, &line };
 	struct sync_result res;
-	bool quiet = false;
+	bool quiet = false, sent;
 	int c, ret;
 
 	optind = 0;
@@ -82,7 +82,9 @@ int cmd_sync(int argc, char **argv, struct cli *cli)
 	ret = sync_run(&cli->ws, &so, &res, &cli->err);
 	if (so.progress)
 		fputs("\r\033[K", stderr);
-	if (!ret || ret == ERR_CONFLICT) {
+	/* Records kept back for want of a key do not stop the others. */
+	sent = !ret || ret == ERR_CONFLICT || (ret == ERR_DATA && res.withheld);
+	if (sent) {
 		char now[21];
 		int rc;
 
@@ -91,10 +93,12 @@ int cmd_sync(int argc, char **argv, struct cli *cli)
 		if (rc)
 			return rc;
 	}
-	if ((ret && ret != ERR_CONFLICT) || quiet)
+	if (!sent || quiet)
 		return ret;
 	printf("sent %zu new, %zu updated; received %zu", res.sent_new, res.sent_updated,
 	       res.received);
+	if (res.withheld)
+		printf("; %zu record%s kept back", res.withheld, res.withheld == 1 ? "" : "s");
 	if (res.conflicts)
 		printf("; %zu conflict%s", res.conflicts, res.conflicts == 1 ? "" : "s");
 	putchar('\n');

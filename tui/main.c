@@ -52,11 +52,14 @@ static const struct cmd commands[] = {
 	  "One line per record: id, status, title.  --search ignores case and\n"
 	  "Vietnamese diacritics: \"nguyen van a\" finds \"Nguyễn Văn A\".\n" },
 	{ "show", cmd_show, "print a record",
-	  "dieutra show ID\n"
+	  "dieutra show [--key FILE]... ID\n"
 	  "\n"
 	  "Prints the record in its canonical text form, which `dieutra add` reads back.\n"
 	  "For a record in conflict, each answer changed two ways follows on stderr with\n"
-	  "both values (see `dieutra resolve`).\n" },
+	  "both values (see `dieutra resolve`).\n"
+	  "Sensitive answers sealed to the district's key print as `!sealed ...`; with\n"
+	  "--key (the district's private key file; its passphrase is asked), in clear.\n"
+	  "A sealed answer that was changed or moved is reported, and the exit status is 1.\n" },
 	{ "resolve", cmd_resolve, "settle an answer a sync found changed two ways",
 	  "dieutra resolve ID [FIELD] (--ours | --theirs | --value V) [--lang vi|en]\n"
 	  "\n"
@@ -71,7 +74,7 @@ static const struct cmd commands[] = {
 	  "  --value V  neither: V (FIELD needed)\n"
 	  "  --lang L   language of the messages\n" },
 	{ "report", cmd_report, "the form's indicators against their targets, and progress",
-	  "dieutra report [--format text|csv|md] [--by commune] [--lang vi|en]\n"
+	  "dieutra report [--format text|csv|md] [--by commune] [--lang vi|en] [--key FILE]...\n"
 	  "\n"
 	  "Counts the form's indicators over the workspace's complete records: for each,\n"
 	  "numerator, denominator, rate and target, marking those below target.  Then the\n"
@@ -80,7 +83,10 @@ static const struct cmd commands[] = {
 	  "  --by commune      also each commune's indicators\n"
 	  "  --format csv      the indicators only: commune,indicator,label,numerator,...\n"
 	  "  --format md       Markdown tables\n"
-	  "  --lang L          labels in language L (default: the form's first)\n" },
+	  "  --lang L          labels in language L (default: the form's first)\n"
+	  "  --key FILE        the district's private key (passphrase asked; repeat it for\n"
+	  "                    rotated keys): counts what needs sealed answers, which\n"
+	  "                    without it is left out and said so (NEEDS THE KEY)\n" },
 	{ "export", cmd_export, "the records as CSV or SQLite tables for analysts",
 	  "dieutra export [--format csv|sqlite] --out DIR [--lang vi|en] [--bom] [--sensitive]\n"
 	  "\n"
@@ -132,6 +138,7 @@ static const struct cmd commands[] = {
 	  "       dieutra [-C DIR] district pull\n"
 	  "       dieutra [-C DIR] district merge\n"
 	  "       dieutra [-C DIR] district status\n"
+	  "       dieutra district keygen --key FILE PATH.git\n"
 	  "\n"
 	  "init creates the district's bare git repository at PATH.git: its main branch\n"
 	  "holds schema/ (the form FILE, checked first, and its choice lists) and a README.\n"
@@ -159,7 +166,14 @@ static const struct cmd commands[] = {
 	  "fetched branch: households, children, complete / draft / rejected records in\n"
 	  "main, its branch's last commit (last sync), whether the last merge refused it\n"
 	  "(with its reasons below) and who entered its records.  `dieutra` alone shows\n"
-	  "the same in the app.\n" },
+	  "the same in the app.\n"
+	  "\n"
+	  "keygen makes the key pair that sensitive answers (HIV, abuse, ...) are sealed\n"
+	  "to: the private key goes to FILE (new, mode 0600), locked by a passphrase asked\n"
+	  "on the terminal (or DIEUTRA_PASSPHRASE for scripts; never on the command line);\n"
+	  "the public key is committed to main as schema/district.pub, which laptops take\n"
+	  "at their next sync.  Run it again with a new FILE to rotate the key: keep the\n"
+	  "old file, which still opens the data sealed before.\n" },
 	{ "review", cmd_review, "accept or reject a record, in a district workspace",
 	  "dieutra review ID (--accept | --reject MESSAGE)\n"
 	  "\n"
