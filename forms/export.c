@@ -13,10 +13,12 @@
 #include "expr.h"
 #include "form.h"
 #include "record.h"
+#include "seal.h"
 #include "store.h"
 
 struct export_run {
 	const struct form *f;
+	const struct seal_keyring *ring;
 	size_t lang;
 	struct export_out *out;
 	struct export_table *tables; /* households, then one per repeat, then the codebook */
@@ -75,7 +77,7 @@ static void add_field(struct export_table *t, const struct form_field *fld, bool
 static bool has_answer(const struct form_field *fld, const struct export_opts *o)
 {
 	return fld->type != FORM_GROUP && fld->type != FORM_REPEAT && fld->type != FORM_NOTE &&
-	       (!fld->sensitive || o->sensitive);
+	       (!fld->sealed || o->sensitive);
 }
 
 struct names {
@@ -298,6 +300,12 @@ static void fill_answers(const struct export_run *run, const struct export_table
 		c = t->col_of[fld->index];
 		if (c == SIZE_MAX)
 			continue;
+		/* Still sealed (no key opened it): marked as such, and no label. */
+		if (n->sealed) {
+			row->null[c] = false;
+			sbuf_addf(&row->cells[c], SEAL_CONFLICT_PREFIX "%s", n->value);
+			continue;
+		}
 		set_cell(run, row, c, n->value);
 		if (c + 1 < t->ncols && t->cols[c + 1].kind == COL_LABEL &&
 		    t->cols[c + 1].field == fld) {
@@ -395,10 +403,12 @@ static int each_record(void *data, const struct store_row *row)
 	}
 	record_init(&r);
 	ret = record_parse(row->body, strlen(row->body), row->id, &r, run->err);
-	if (ret) {
+	if (ret)
 		ret = error_add(run->err, ERR_ENV, "%s: the stored record does not parse",
 				row->id);
-	} else {
+	else if (run->ring && run->ring->n)
+		ret = seal_record_open(run->ring, &r, NULL, run->err);
+	if (!ret) {
 		ret = export_record(run, &r);
 		run->res->households++;
 	}
@@ -509,6 +519,7 @@ int export_run(struct store *s, const struct form *f, const char *dir,
 	memset(res, 0, sizeof(*res));
 	memset(&run, 0, sizeof(run));
 	run.f = f;
+	run.ring = opts->ring;
 	run.lang = form_lang(f, opts->lang);
 	run.out = &out;
 	run.res = res;

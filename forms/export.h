@@ -19,7 +19,8 @@
  * and NAME_label, their labels in the chosen language (joined by "; ").
  * Groups and notes give no column.  Void records are left out; drafts,
  * rejected and conflicting records are in, with their status.  Fields
- * marked `sensitive` are left out unless asked for.
+ * marked `sensitive`, and the calculations made from them (form.h: their
+ * answers are sealed), are left out unless asked for.
  */
 #ifndef DIEUTRA_EXPORT_H
 #define DIEUTRA_EXPORT_H
@@ -28,6 +29,7 @@
 
 struct error;
 struct form;
+struct seal_keyring;
 struct store;
 
 #define EXPORT_HOUSEHOLDS "households"
@@ -43,7 +45,13 @@ struct export_opts {
 	enum export_format format;
 	const char *lang; /* the labels' language; NULL: the form's first */
 	bool bom;         /* CSV: start each file with a UTF-8 byte order mark (Excel) */
-	bool sensitive;   /* also export the answers of fields marked sensitive */
+	bool sensitive;   /* also export the answers of sensitive (sealed, form.h) fields */
+	/*
+	 * Keys that open sealed answers (forms/seal.h) before they are written;
+	 * NULL or empty: none.  A sealed answer no key opens is written as it
+	 * is stored, `!sealed BASE64`, with an empty label.
+	 */
+	const struct seal_keyring *ring;
 };
 
 struct export_result {
@@ -61,7 +69,9 @@ struct export_result {
  * is NULL.  Each file is written beside its final name and renamed into
  * place, so a failed export leaves the previous one whole.  Fills *res.
  * Returns 0, ERR_DATA (a field's name clashes with a column of the
- * export) or ERR_ENV (I/O, a stored record that does not parse).
+ * export, or a sealed answer that a key of opts->ring should open does not:
+ * the record and field named) or ERR_ENV (I/O, a stored record that does
+ * not parse).
  */
 int export_run(struct store *s, const struct form *f, const char *dir,
 	       const struct export_opts *opts, struct export_result *res, struct error *err);

@@ -4,10 +4,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "export.h"
+#include "seal.h"
 
 /* What the repeat tables' rows are: "children" in the census. */
 static const char *repeat_name(const struct form *f)
@@ -33,11 +35,15 @@ int cmd_export(int argc, char **argv, struct cli *cli)
 		{ "lang", required_argument, NULL, 'l' },
 		{ "bom", no_argument, NULL, 'b' },
 		{ "sensitive", no_argument, NULL, 's' },
+		{ "key", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct export_opts o = { EXPORT_CSV, NULL, false, false };
+	struct seal_keyring ring = SEAL_KEYRING_INIT;
+	struct export_opts o = { EXPORT_CSV, NULL, false, false, &ring };
 	struct export_result res;
 	const char *dir = NULL;
+	char **keys = NULL;
+	size_t nkeys = 0, alloc = 0;
 	int c, ret;
 
 	optind = 0;
@@ -56,24 +62,36 @@ int cmd_export(int argc, char **argv, struct cli *cli)
 			o.bom = true;
 		else if (c == 's')
 			o.sensitive = true;
-		else
-			return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+		else if (c == 'k') {
+			ALLOC_GROW(keys, nkeys + 1, alloc);
+			keys[nkeys++] = optarg;
+		} else {
+			ret = cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+			goto out;
+		}
 	}
 	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if (!dir)
-		return cli_usage_error(cli, "--out DIR is required: the folder to write the tables in");
-	if (o.bom && o.format != EXPORT_CSV)
-		return cli_usage_error(cli, "--bom is for --format csv only");
-	ret = cli_workspace(cli);
+		ret = cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	else if (!dir)
+		ret = cli_usage_error(cli, "--out DIR is required: the folder to write the tables in");
+	else if (o.bom && o.format != EXPORT_CSV)
+		ret = cli_usage_error(cli, "--bom is for --format csv only");
+	else if (nkeys && !o.sensitive)
+		ret = cli_usage_error(cli, "--key opens sensitive answers: give --sensitive too");
+	else
+		ret = cli_workspace(cli);
 	if (ret)
-		return ret;
+		goto out;
 	if (o.lang && cli->ws.form.languages &&
-	    strcmp(cli->ws.form.languages[form_lang(&cli->ws.form, o.lang)], o.lang))
-		return cli_usage_error(cli, "--lang '%s': the form has no such language", o.lang);
-	ret = export_run(cli->ws.store, &cli->ws.form, dir, &o, &res, &cli->err);
+	    strcmp(cli->ws.form.languages[form_lang(&cli->ws.form, o.lang)], o.lang)) {
+		ret = cli_usage_error(cli, "--lang '%s': the form has no such language", o.lang);
+		goto out;
+	}
+	ret = cli_keyring(cli, keys, nkeys, &ring);
+	if (!ret)
+		ret = export_run(cli->ws.store, &cli->ws.form, dir, &o, &res, &cli->err);
 	if (ret)
-		return ret;
+		goto out;
 	printf("%s: %ld households, %ld %s (%s)", dir, res.households, res.items,
 	       repeat_name(&cli->ws.form),
 	       o.format == EXPORT_CSV ? "a .csv file per table and codebook.csv"
@@ -81,5 +99,8 @@ int cmd_export(int argc, char **argv, struct cli *cli)
 	if (res.voided)
 		printf("; %ld void record%s left out", res.voided, res.voided == 1 ? "" : "s");
 	putchar('\n');
-	return 0;
+out:
+	free(keys);
+	seal_keyring_release(&ring);
+	return ret;
 }
