@@ -64,7 +64,16 @@ static struct record_node *map_of(struct record_node *data, struct tui_slot s, b
 
 const char *tui_slot_value(const struct record *r, struct tui_slot s)
 {
-	return record_node_value(map_of(r->data, s, false), s.f->name);
+	const struct record_node *n = record_node_get(map_of(r->data, s, false), s.f->name);
+
+	return n && n->kind == RECORD_SCALAR && !n->sealed ? n->value : NULL;
+}
+
+bool tui_slot_sealed(const struct record *r, struct tui_slot s)
+{
+	const struct record_node *n = record_node_get(map_of(r->data, s, false), s.f->name);
+
+	return n && n->sealed;
 }
 
 void tui_slot_set(struct tui_edit *e, struct tui_slot s, const char *value)
@@ -216,6 +225,9 @@ static int lookup(void *data, const char *name, struct expr_value *out)
 			struct tui_slot s = { fld, i };
 			const char *v = fld == rep ? "" : tui_slot_value(c->r, s);
 
+			/* A sealed answer's value is unknown: what needs it fails, as in validation. */
+			if (fld != rep && tui_slot_sealed(c->r, s))
+				return ERR_DATA;
 			expr_nodeset_add(out, v ? v : "");
 		}
 		return 0;
@@ -223,6 +235,8 @@ static int lookup(void *data, const char *name, struct expr_value *out)
 	{
 		struct tui_slot s = { fld, fld->repeat ? c->item : SIZE_MAX };
 
+		if (tui_slot_sealed(c->r, s))
+			return ERR_DATA;
 		expr_set_string(out, tui_slot_value(c->r, s));
 	}
 	return 0;
@@ -375,7 +389,7 @@ static void add_slot(struct tui_edit *e, struct tui_page *p, struct tui_slot s)
 	if (s.f->type == FORM_NOTE || s.f->type == FORM_CALCULATE || s.f->read_only)
 		return;
 	e->relevant++;
-	if (tui_slot_value(&e->view, s))
+	if (tui_slot_value(&e->view, s) || tui_slot_sealed(&e->view, s))
 		e->answered++;
 }
 

@@ -53,6 +53,7 @@ static const char *const strings[S_COUNT][2] = {
 	[S_ITEM] = { "Mục", "Item" },
 	[S_NO_ITEMS] = { "Chưa có mục nào. Nhấn + để thêm.", "No items yet. Press + to add one." },
 	[S_BAD_DATE] = { "Ngày không hợp lệ: gõ dd/mm/yyyy", "Not a date: type dd/mm/yyyy" },
+	[S_PROTECTED] = { "đã ghi, được bảo vệ", "recorded, protected" },
 	[S_PAGE] = { "Trang", "Page" },
 	[S_HINT_HOME] = { "?:phím  n:mới  Enter:mở  /:tìm  Tab:lọc  s:đồng bộ  q:thoát",
 			  "?:keys  n:new  Enter:open  /:search  Tab:filter  s:sync  q:quit" },

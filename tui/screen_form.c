@@ -94,7 +94,9 @@ static bool leave_field(struct tui_app *app)
 
 	if (!current(app, &s))
 		return true;
-	if (!e->line_dirty || !typed_field(s.f) || tui_long_list(s.f)) {
+	/* A sealed answer is replaced by what is typed, never by nothing. */
+	if (!e->line_dirty || !typed_field(s.f) || tui_long_list(s.f) ||
+	    (!*typed && tui_slot_sealed(&e->rec, s))) {
 		tui_slot_touch(e, s);
 		return true;
 	}

@@ -89,6 +89,12 @@ static void draw_box(struct tui_app *app, int y, struct tui_slot s, bool cur)
 	const char *v = tui_slot_value(&app->edit.view, s);
 	char date[11];
 
+	if (!v && !cur && tui_slot_sealed(&app->edit.view, s)) {
+		attron(A_DIM);
+		tui_put(y, INDENT, tui_str(app->en, S_PROTECTED), w);
+		attroff(A_DIM);
+		return;
+	}
 	if (s.f->type == FORM_CALCULATE || (s.f->read_only && !tui_long_list(s.f))) {
 		char *line = xasprintf("= %s", v ? v : "");
 
@@ -166,12 +172,14 @@ static int draw_choices(struct tui_app *app, struct tui_slot s, bool cur, int y,
 static int draw_block(struct tui_app *app, size_t i, int y, int end)
 {
 	struct tui_slot s = app->edit.pages[app->edit.page].slots[i];
-	bool cur = i == app->edit.cur;
+	bool cur = i == app->edit.cur, sealed = tui_slot_sealed(&app->edit.view, s);
 	const char *err = shown_error(app, s, cur);
 	char *line;
 
-	line = xasprintf("%s%s %s", cur ? ">" : " ",
-			 s.f->required || s.f->required_if ? "*" : " ", tui_label(app, s.f));
+	line = xasprintf("%s%s %s%s%s%s", cur ? ">" : " ",
+			 s.f->required || s.f->required_if ? "*" : " ", tui_label(app, s.f),
+			 sealed ? " [" : "", sealed ? tui_str(app->en, S_PROTECTED) : "",
+			 sealed ? "]" : "");
 	if (cur)
 		attron(A_BOLD);
 	tui_put(y++, 0, line, COLS);

@@ -43,7 +43,7 @@ enum tui_str {
 	S_K_HELP, S_K_LANG, S_K_INPUT, S_K_NEXTPAGE, S_K_PREVPAGE, S_K_BACK, S_K_REVIEW,
 	S_K_CHOOSE, S_K_ADD, S_K_REMOVE, S_K_FINALIZE, S_K_JUMP, S_K_NEXTFIELD, S_K_EDIT,
 	S_Q_VOID, S_Q_REMOVE, S_VOIDED, S_SAVED, S_FINALIZED, S_NOT_VALID, S_PROGRESS,
-	S_REVIEW, S_NO_ERRORS, S_ITEM, S_NO_ITEMS, S_BAD_DATE, S_PAGE, S_HINT_HOME,
+	S_REVIEW, S_NO_ERRORS, S_ITEM, S_NO_ITEMS, S_BAD_DATE, S_PROTECTED, S_PAGE, S_HINT_HOME,
 	S_HINT_FORM, S_HINT_ROSTER, S_HINT_REVIEW, S_NEW_RECORD, S_TOO_SMALL, S_ERRORS, S_TYPING,
 	S_COL_ID, S_COL_STATUS, S_COL_ITEMS, S_COL_TITLE,
 	S_CONFLICT, S_CONFLICTS, S_CONFLICT_HELP, S_OURS, S_THEIRS, S_FIELD, S_VERSION,
@@ -371,8 +371,13 @@ bool tui_edit_void(const struct tui_edit *e);
 /* Finalizes: saves rec as complete; on ERR_DATA the problems stay in e->errors. */
 int tui_edit_finalize(struct tui_app *app);
 
-/* The answer of slot s in view (NULL: none) and in rec (what was typed). */
+/*
+ * The answer of slot s in view (NULL: none) and in rec (what was typed).
+ * A sealed answer (forms/seal.h) is NULL too: it is never shown.
+ */
 const char *tui_slot_value(const struct record *r, struct tui_slot s);
+/* Whether slot s holds a sealed answer: recorded and protected, replaceable, unreadable. */
+bool tui_slot_sealed(const struct record *r, struct tui_slot s);
 /* Sets (value non-NULL) or removes the answer of s in rec. */
 void tui_slot_set(struct tui_edit *e, struct tui_slot s, const char *value);
 /*
