@@ -107,6 +107,17 @@ start_git_daemon() {
 	return 1
 }
 
+# district_key REPO: a district key for the district repository REPO, the
+# private key in REPO's name with .key for .git, its passphrase
+# $district_pass.  Sensitive answers (the census form has some) are sent
+# only sealed to a district key: a district without one keeps them on the
+# laptops.
+district_pass="district passphrase"
+district_key() {
+	DIEUTRA_PASSPHRASE="$district_pass" "$DIEUTRA" district keygen --key "${1%.git}.key" \
+		"$1" >/dev/null
+}
+
 # uses_libgit2: for scripts whose commands run libgit2.  Under SAN=1 it
 # suppresses libgit2 1.5.1's one known leak (tests/lsan.supp); reaching that
 # frame needs the slow unwinder, since libgit2 has no frame pointers, which

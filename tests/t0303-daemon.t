@@ -8,8 +8,7 @@ uses_libgit2
 
 census=$SRC/tests/census
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
-# The census form has sensitive answers: without a district key they would not be sent.
-DIEUTRA_PASSPHRASE="district passphrase" dieutra district keygen --key district.key district.git >/dev/null
+district_key district.git
 
 start_git_daemon --enable=receive-pack || exit 1
 url=git://127.0.0.1:$port/district.git

@@ -9,6 +9,7 @@ uses_libgit2
 census=$SRC/tests/census
 id=04630-A-0001
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
+district_key district.git
 dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" --device A \
 	--remote district.git a >/dev/null
 dieutra init --commune 04630 --enumerator "Hà Văn Nam <nam@example.vn>" --device B \

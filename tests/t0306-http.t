@@ -19,9 +19,7 @@ at_exit 'kill $nginx_pid $fcgi_pid 2>/dev/null'
 # they cannot be started.
 start_web() {
 	dieutra district init --schema "$SRC/schemas/child-census.yaml" "$web/district.git" &&
-	# The census has sensitive answers: without a district key they would not be sent.
-	DIEUTRA_PASSPHRASE="district passphrase" dieutra district keygen \
-		--key "$web/district.key" "$web/district.git" >/dev/null &&
+	district_key "$web/district.git" &&
 	echo "hoa:$(openssl passwd -apr1 "$pw")" >"$web/htpasswd" &&
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 		-addext subjectAltName=DNS:localhost -keyout "$web/key.pem" \
@@ -91,7 +89,7 @@ expect_success 'nginx and fcgiwrap serve the district repository on 127.0.0.1' '
 '
 
 dieutra district init --schema "$SRC/schemas/child-census.yaml" local.git >/dev/null
-DIEUTRA_PASSPHRASE="district passphrase" dieutra district keygen --key local.key local.git >/dev/null
+district_key local.git
 two_laptops path local.git local.git
 
 DIEUTRA_USERNAME=hoa DIEUTRA_PASSWORD=$pw

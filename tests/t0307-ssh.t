@@ -18,9 +18,7 @@ at_exit 'kill $sshd_pid 2>/dev/null; stop_pidfile "$TEST_DIR/agent.pid"'
 # Starts sshd on $port; says why when it cannot be started.
 start_sshd() {
 	dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git &&
-	# The census has sensitive answers: without a district key they would not be sent.
-	DIEUTRA_PASSPHRASE="district passphrase" dieutra district keygen --key district.key \
-		district.git >/dev/null &&
+	district_key district.git &&
 	ssh-keygen -q -t ed25519 -N "" -C district-host -f "$srv/host_key" &&
 	ssh-keygen -q -t ed25519 -N "" -C hoa -f "$TEST_DIR/hoa_key" &&
 	ssh-keygen -q -t ed25519 -N "" -C stranger -f "$TEST_DIR/stranger_key" &&

@@ -14,6 +14,7 @@ census=$SRC/tests/census
 echo "# $rounds rounds of each, seed $seed"
 
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
+district_key district.git
 dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" --device A \
 	--remote district.git a >/dev/null
 dieutra init --commune 04630 --enumerator "Hà Văn Nam <nam@example.vn>" --device B \

@@ -8,6 +8,7 @@ uses_libgit2
 
 census=$SRC/tests/census
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
+district_key district.git
 
 start_git_daemon --enable=receive-pack --max-connections=0 || exit 1
 url=git://127.0.0.1:$port/district.git

@@ -8,6 +8,7 @@ uses_libgit2
 
 census=$SRC/tests/census
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
+district_key district.git
 
 # The workspace lives on a small filesystem of its own when one can be
 # mounted (a 4 MB tmpfs, as root); otherwise a file size limit (in 512-byte

@@ -8,6 +8,7 @@ uses_libgit2
 
 census=$SRC/tests/census
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
+district_key district.git
 dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" --device A \
 	--remote district.git a >/dev/null
 git clone -q district.git office

@@ -13,6 +13,7 @@ census=$SRC/tests/census
 binh="Đặng Văn Bình <binh@example.vn>"
 
 dieutra district init --schema "$form" district.git >/dev/null
+district_key district.git
 
 # laptop CODE DEVICE FILE...: a laptop of commune CODE that enters the
 # census households FILE... (moved to its commune) and syncs.

@@ -15,6 +15,7 @@ binh="Đặng Văn Bình <binh@example.vn>"
 why="Kiểm tra lại ngày sinh của cháu thứ 2"
 
 dieutra district init --schema "$form" district.git >/dev/null
+district_key district.git
 dieutra init --commune 04630 --enumerator "$hoa" --device A --remote district.git a >/dev/null
 dieutra init --commune 04630 --enumerator "$nam" --device B --remote district.git b >/dev/null
 for f in 01 02 03; do dieutra -C a add "$census/$f"-*.yaml >/dev/null 2>&1; done

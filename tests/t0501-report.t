@@ -17,8 +17,7 @@ officer="Nông Văn Sơn <son@example.vn>"
 files=$(awk -F'\t' '$2 == "accepted" { print $1 }' "$census/expect.tsv")
 
 dieutra district init --schema "$form" district.git >/dev/null
-# The census form has sensitive answers: without a district key they would not be sent.
-DIEUTRA_PASSPHRASE="district passphrase" dieutra district keygen --key district.key district.git >/dev/null
+district_key district.git
 dieutra init --commune 04630 --enumerator "$hoa" --device A --remote district.git a >/dev/null
 dieutra init --commune 04630 --enumerator "$binh" --device B --remote district.git b >/dev/null
 dieutra init --commune 04633 --enumerator "$mai" --device C --remote district.git c >/dev/null
@@ -44,9 +43,9 @@ dieutra -C a sync >/dev/null && dieutra -C b sync >/dev/null && dieutra -C a syn
 	dieutra -C c sync >/dev/null
 
 expect_success 'commune workspace: every indicator as counted over the export' '
-	DIEUTRA_PASSPHRASE="district passphrase" dieutra -C b report --format csv \
+	DIEUTRA_PASSPHRASE="$district_pass" dieutra -C b report --format csv \
 		--key district.key >report.csv &&
-	DIEUTRA_PASSPHRASE="district passphrase" dieutra -C b export --format sqlite --sensitive \
+	DIEUTRA_PASSPHRASE="$district_pass" dieutra -C b export --format sqlite --sensitive \
 		--key district.key --out b-export >/dev/null &&
 	indicators b-export/census.sqlite 1 >want &&
 	test "$(wc -l <want)" = 10 &&
@@ -100,9 +99,9 @@ git -C merge-wc -c user.name=Sơn -c user.email=son@example.vn merge -q --no-edi
 dieutra district clone --enumerator "$officer" district.git dist >/dev/null
 
 expect_success 'district workspace: report --by commune, each commune and the district' '
-	DIEUTRA_PASSPHRASE="district passphrase" dieutra -C dist report --by commune --format csv \
+	DIEUTRA_PASSPHRASE="$district_pass" dieutra -C dist report --by commune --format csv \
 		--key district.key >dist.csv &&
-	DIEUTRA_PASSPHRASE="district passphrase" dieutra -C dist export --format sqlite \
+	DIEUTRA_PASSPHRASE="$district_pass" dieutra -C dist export --format sqlite \
 		--sensitive --key district.key --out dist-export >/dev/null &&
 	db=dist-export/census.sqlite &&
 	test "$(sqlite3 $db "select count(distinct commune) from households")" = 2 &&

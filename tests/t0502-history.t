@@ -12,6 +12,7 @@ binh="Đặng Văn Bình <binh@example.vn>"
 id=04630-A-0001
 
 dieutra district init --schema "$form" district.git >/dev/null
+district_key district.git
 dieutra init --commune 04630 --enumerator "$hoa" --device A --remote district.git a >/dev/null
 dieutra init --commune 04630 --enumerator "$binh" --device B --remote district.git b >/dev/null
 

@@ -13,8 +13,7 @@ gen() {
 
 expect_success 'gen fill saves valid complete households through the workspace' '
 	dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null &&
-	DIEUTRA_PASSPHRASE="district passphrase" dieutra district keygen --key district.key \
-		district.git >/dev/null &&
+	district_key district.git &&
 	dieutra init --commune 15877 --enumerator "Lê Thị Hoa <hoa@example.vn>" --device A \
 		--remote district.git a >/dev/null &&
 	gen fill a 40 7 &&
