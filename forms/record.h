@@ -151,6 +151,7 @@ void record_write_answers(const struct record *r, struct sbuf *out);
 struct record_change {
 	char *path;     /* "household.village", "children[2].dob" (items from 1), "status" */
 	char *old, *new; /* NULL: no answer on that side */
+	bool old_sealed, new_sealed; /* that side's answer is a sealed text (seal.h) */
 };
 
 /*
@@ -158,8 +159,10 @@ struct record_change {
  * of the other is removed or added): status, version, then the answers in
  * b's order, then those only a has.  Repeat items are matched by `_id`
  * (by position when they have none); an item's path numbers it in b, or in
- * a when b lacks it; `_id`s are not answers.  *out is a new array of *n
- * (NULL when equal), freed with record_changes_free().
+ * a when b lacks it; `_id`s are not answers.  A sealed answer is its
+ * sealed text, flagged: two sealings differ even for the same answer.
+ * *out is a new array of *n (NULL when equal), freed with
+ * record_changes_free().
  */
 void record_diff(const struct record *a, const struct record *b, struct record_change **out,
 		 size_t *n);

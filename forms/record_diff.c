@@ -16,7 +16,8 @@ struct diff {
 	size_t n, alloc;
 };
 
-static void add(struct diff *d, const char *path, const char *old, const char *new)
+static struct record_change *add(struct diff *d, const char *path, const char *old,
+				  const char *new)
 {
 	struct record_change *c;
 
@@ -25,6 +26,8 @@ static void add(struct diff *d, const char *path, const char *old, const char *n
 	c->path = xstrdup(path);
 	c->old = old ? xstrdup(old) : NULL;
 	c->new = new ? xstrdup(new) : NULL;
+	c->old_sealed = c->new_sealed = false;
+	return c;
 }
 
 static char *join(const char *base, const char *key)
@@ -35,10 +38,15 @@ static char *join(const char *base, const char *key)
 /* Every answer under n, as added (side 1) or removed (side 0). */
 static void all(struct diff *d, const char *path, const struct record_node *n, int side)
 {
+	struct record_change *c;
 	size_t i;
 
 	if (n->kind == RECORD_SCALAR) {
-		add(d, path, side ? NULL : n->value, side ? n->value : NULL);
+		c = add(d, path, side ? NULL : n->value, side ? n->value : NULL);
+		if (side)
+			c->new_sealed = n->sealed;
+		else
+			c->old_sealed = n->sealed;
 		return;
 	}
 	for (i = 0; i < n->nkids; i++) {
@@ -146,8 +154,12 @@ static void diff_node(struct diff *d, const char *path, const struct record_node
 		all(d, path, a, 0);
 		all(d, path, b, 1);
 	} else if (a->kind == RECORD_SCALAR) {
-		if (strcmp(a->value, b->value))
-			add(d, path, a->value, b->value);
+		if (a->sealed != b->sealed || strcmp(a->value, b->value)) {
+			struct record_change *c = add(d, path, a->value, b->value);
+
+			c->old_sealed = a->sealed;
+			c->new_sealed = b->sealed;
+		}
 	} else if (a->kind == RECORD_LIST) {
 		diff_list(d, path, a, b);
 	} else {

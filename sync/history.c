@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "seal.h"
 #include "sync_commit.h"
 #include "sync_priv.h"
 #include "util.h"
@@ -130,11 +131,30 @@ static int load(git_repository *repo, const git_oid *id, const char *where, stru
 
 struct walk {
 	git_repository *repo;
+	const struct seal_keyring *ring; /* NULL: sealed answers stay sealed */
 	char *path;
 	struct sync_change *v;
 	size_t n, alloc;
 	struct error *err;
+	bool damaged;                    /* a sealed answer the ring should open did not open */
 };
+
+/*
+ * Opens the sealed answers of a and b with w's keys.  Every version of the
+ * file is some commit's new one (b), so a damaged value is reported there
+ * only, once, and not again each time it is the version before (a).
+ */
+static void open_versions(struct walk *w, struct record *a, struct record *b)
+{
+	struct error quiet = ERROR_INIT;
+
+	if (!w->ring || !w->ring->n)
+		return;
+	seal_record_open(w->ring, a, NULL, &quiet);
+	error_release(&quiet);
+	if (seal_record_open(w->ring, b, NULL, w->err))
+		w->damaged = true;
+}
 
 /*
  * Adds commit c when it changed the file: it differs from every parent
@@ -177,6 +197,7 @@ static int visit(struct walk *w, git_commit *c)
 	if (!ret && has)
 		ret = load(w->repo, &now, label, &b, w->err);
 	if (!ret) {
+		open_versions(w, &a, &b);
 		ALLOC_GROW(w->v, w->n + 1, w->alloc);
 		ch = &w->v[w->n++];
 		memset(ch, 0, sizeof(*ch));
@@ -194,13 +215,14 @@ static int visit(struct walk *w, git_commit *c)
 	return ret;
 }
 
-int sync_history(const struct workspace *ws, const char *id, struct sync_change **out,
-		 size_t *n, struct error *err)
+int sync_history(const struct workspace *ws, const char *id, const struct seal_keyring *ring,
+		 struct sync_change **out, size_t *n, struct error *err)
 {
-	struct walk w = { NULL, NULL, NULL, 0, 0, err };
+	struct walk w = { NULL, ring, NULL, NULL, 0, 0, err, false };
 	git_revwalk *walk = NULL;
 	char *commune = xstrndup(id, strcspn(id, "-"));
 	git_oid oid;
+	bool complete = false;
 	int rc, ret;
 
 	*out = NULL;
@@ -236,8 +258,11 @@ int sync_history(const struct workspace *ws, const char *id, struct sync_change 
 	if (!ret && !w.n)
 		ret = error_add(err, ERR_NOTFOUND, "%s: not in the repository (%s) yet: records "
 				"reach it when complete and synced", id, w.path);
+	complete = !ret;
+	if (complete && w.damaged)
+		ret = ERR_DATA;
 out:
-	if (ret) {
+	if (!complete) {
 		sync_history_free(w.v, w.n);
 	} else {
 		*out = w.v;

@@ -23,6 +23,7 @@
 
 struct error;
 struct record_change;
+struct seal_keyring;
 struct workspace;
 
 #define SYNC_REPO_DIR "repo.git"   /* in the workspace directory */
@@ -220,12 +221,16 @@ struct sync_change {
  * main and every communes/CODE), oldest first: each commit that changed the file
  * communes/CODE/DEVICE/ID.yaml, i.e. that differs from every parent (a
  * merge that took one side's version is not listed; the commit it took is).
- * *out is a new array of *n, freed with sync_history_free().  Returns 0,
- * ERR_NOTFOUND (no repository, or the record never reached it), ERR_DATA
- * (a version that does not parse, named by commit and path) or ERR_ENV.
+ * Sealed answers stay sealed (record_change's flags), except those that a
+ * key of ring (may be NULL) opens.  *out is a new array of *n, freed with
+ * sync_history_free().  Returns 0, ERR_NOTFOUND (no repository, or the
+ * record never reached it), ERR_DATA (a version that does not parse, named
+ * by commit and path; or a sealed answer that a key of ring should open
+ * but does not, named by commit, path, record and field in err: then *out
+ * is still the history, that answer shown sealed) or ERR_ENV.
  */
-int sync_history(const struct workspace *ws, const char *id, struct sync_change **out,
-		 size_t *n, struct error *err);
+int sync_history(const struct workspace *ws, const char *id, const struct seal_keyring *ring,
+		 struct sync_change **out, size_t *n, struct error *err);
 void sync_history_free(struct sync_change *v, size_t n);
 
 /* What `district merge` did with one commune's branch. */
@@ -256,7 +261,8 @@ void sync_merge_result_release(struct sync_merge_result *res);
  * and, for each commune whose branch has commits main lacks, checks them
  * (every new commit changes only communes/CODE/; each file it writes is a
  * regular record file of at most SYNC_MAX_FILE_SIZE bytes, filed under its
- * own id, valid against the district's form; see sync_check_commune).  A
+ * own id, valid against the district's form, its sensitive answers
+ * sealed; see sync_check_commune).  A
  * commune that passes is merged into main with one merge commit authored
  * by the officer, "Merge commune CODE NAME: H households, C children",
  * with the trailers Commune, Commune-Commit (the branch's commit merged),

@@ -104,14 +104,16 @@ static const struct cmd commands[] = {
 	  "  --sensitive       also export fields marked sensitive (e.g. HIV status); keep\n"
 	  "                    such files safe\n" },
 	{ "history", cmd_history, "who changed which answers of a record, when",
-	  "dieutra history ID\n"
+	  "dieutra history [--key FILE]... ID\n"
 	  "\n"
 	  "Reads the record's file in the workspace's git repository (every branch it\n"
 	  "holds: a commune's branch, or in a district workspace main and every\n"
 	  "commune's) and prints, oldest first, each commit that changed it: date, author\n"
 	  "(the collaborator who entered the data), the commit's subject, and each\n"
 	  "changed answer as `path: old → new` (children matched by their _id, numbered\n"
-	  "from 1).  A record's history starts when it is first synced.\n" },
+	  "from 1).  A record's history starts when it is first synced.  Sensitive\n"
+	  "answers are sealed in git and shown as (sealed); --key FILE (the district's\n"
+	  "key, its passphrase asked) shows them.\n" },
 	{ "sync", cmd_sync, "exchange records with the district repository",
 	  "dieutra sync [--remote URL] [--quiet]\n"
 	  "\n"
