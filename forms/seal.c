@@ -599,8 +599,14 @@ static bool to_seal(const struct walk *w, const struct record_node *n,
 
 static void count_clear(struct walk *w, struct record_node *n, const struct form_field *fld)
 {
-	if (to_seal(w, n, fld))
-		w->count++;
+	if (!to_seal(w, n, fld))
+		return;
+	w->count++;
+	if (w->err)
+		error_at(w->err, ERR_DATA, w->r->file, n->line, n->col, "%s: %s: a sensitive "
+			 "answer in clear: it must be sealed to the district's key (`dieutra sync` "
+			 "seals it; a file written by hand cannot be taken)",
+			 w->r->id ? w->r->id : "?", sbuf_str(&w->path));
 }
 
 static void seal_one(struct walk *w, struct record_node *n, const struct form_field *fld)
@@ -647,9 +653,9 @@ static void open_one(struct walk *w, struct record_node *n, const struct form_fi
 	free(ctx);
 }
 
-size_t seal_record_count_clear(const struct form *f, const struct record *r)
+size_t seal_record_count_clear(const struct form *f, const struct record *r, struct error *err)
 {
-	struct walk w = { f, r, NULL, SBUF_INIT, count_clear, NULL, NULL, 0, 0, NULL, 0 };
+	struct walk w = { f, r, NULL, SBUF_INIT, count_clear, NULL, NULL, 0, 0, err, 0 };
 
 	walk_map(&w, NULL, r->data);
 	sbuf_release(&w.path);

@@ -119,10 +119,12 @@ int seal_open(const struct seal_keyring *ring, const char *context, const char *
  * from the clear answers alone, tells nothing more, and stays clear: so it
  * is not sealed again, differently, each time the record is saved.
  *
- * seal_record_count_clear(): the answers of r to be sealed that are not.
+ * seal_record_count_clear(): the answers of r to be sealed that are not;
+ * with err (may be NULL), each is an ERR_DATA error at its place in
+ * r->file, naming the record and the field.
  * seal_record(): seals them to k (r->id must be set); returns how many.
  */
-size_t seal_record_count_clear(const struct form *f, const struct record *r);
+size_t seal_record_count_clear(const struct form *f, const struct record *r, struct error *err);
 size_t seal_record(const struct form *f, const struct seal_key *k, struct record *r);
 
 /*

@@ -2,7 +2,8 @@
  * check.c - what the district accepts from a commune's branch, checked by
  * `district merge` before merging and by the pre-receive hook on each push:
  * every new commit changes only communes/CODE/, and every file it writes
- * there is a regular, bounded, valid record filed under its own id.
+ * there is a regular, bounded, valid record filed under its own id, whose
+ * sensitive answers are sealed.
  */
 #include <regex.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 
 #include "form.h"
 #include "record.h"
+#include "seal.h"
 #include "sync_commit.h"
 #include "util.h"
 #include "validate.h"
@@ -145,6 +147,8 @@ static int check_file(struct check *c, const char *path, const git_oid *blob, ui
 			"rejected)", r.status ? r.status : "");
 		goto out;
 	}
+	/* Sealed on the laptop or never sent: one in clear would stay in git's history. */
+	c->problems += seal_record_count_clear(c->form, &r, c->err);
 	/* A void or rejected record is kept as it is, answers possibly unfinished. */
 	opts.draft = strcmp(r.status, "complete") != 0;
 	if (validate_record(c->form, &r, &opts, &perr)) {

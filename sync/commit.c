@@ -140,7 +140,7 @@ static const char *committed_text(struct collect *c, const struct store_row *row
 		record_release(&r);
 		return NULL;
 	}
-	if (!seal_record_count_clear(&c->ws->form, &r)) {
+	if (!seal_record_count_clear(&c->ws->form, &r, NULL)) {
 		record_release(&r);
 		return row->body;
 	}

@@ -132,7 +132,8 @@ bool sync_is_commune_code(const char *s);
  * communes/CODE/DEVICE/CODE-DEVICE-NNNN.yaml, that parses as a record
  * (record_parse: valid UTF-8, no YAML aliases...) whose id is its file's
  * (so ids are unique across the district), for form's id and version,
- * complete (validated completely), void or rejected; a commit changes at
+ * complete (validated completely), void or rejected, with every answer
+ * that must be sealed (seal.h) sealed; a commit changes at
  * most SYNC_MAX_FILES files and tip's folder holds at most that many.
  * Every problem is appended to err, "file: message" or naming the commit.
  * Returns 0, ERR_DATA (problems) or ERR_ENV.

@@ -297,12 +297,21 @@ static void test_records(void **state)
 	assert_int_equal(record_parse(record_text, strlen(record_text), "r.yaml", &r, &err), 0);
 	assert_int_equal(validate_record(&f, &r, NULL, &err), 0);
 	assert_string_equal(record_node_value(kid0(&r), "special2"), "yes");
-	assert_int_equal(seal_record_count_clear(&f, &r), 3);
+	assert_int_equal(seal_record_count_clear(&f, &r, NULL), 3);
+	/* What the district's checks say of a record written in clear by hand. */
+	assert_int_equal(seal_record_count_clear(&f, &r, &err), 3);
+	assert_int_equal(err.n, 3);
+	assert_string_equal(err.items[0].file, "r.yaml");
+	assert_int_equal(err.items[0].line, 11);
+	assert_int_equal(err.items[0].col, 12);
+	assert_non_null(strstr(err.items[0].msg, "04630-A-0001: kids[_id=a1].hiv: a sensitive "
+					 "answer in clear"));
+	error_release(&err);
 	record_copy(&clear, &r);
 
 	new_key(&k);
 	assert_int_equal(seal_record(&f, &k, &r), 3);
-	assert_int_equal(seal_record_count_clear(&f, &r), 0);
+	assert_int_equal(seal_record_count_clear(&f, &r, NULL), 0);
 	assert_true(record_node_get(kid0(&r), "hiv")->sealed);
 	assert_false(record_node_get(kid0(&r), "help")->sealed);
 	record_write(&r, &text);
