@@ -11,6 +11,7 @@
 
 #include "form.h"
 #include "record.h"
+#include "seal.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
@@ -102,6 +103,9 @@ static char *shown(const struct tui_app *app, const struct store_conflict *c, co
 
 	if (!value)
 		return xstrdup("—");
+	/* Two sealings of one answer: which is which is for the district to read. */
+	if (!strncmp(value, SEAL_CONFLICT_PREFIX, strlen(SEAL_CONFLICT_PREFIX)))
+		return xstrdup(tui_str(app->en, S_PROTECTED));
 	if (c->tree || !f || (f->type != FORM_SELECT_ONE && f->type != FORM_SELECT_MULTIPLE &&
 			      f->type != FORM_DATE) || (f->type != FORM_DATE && !f->list))
 		return xstrdup(value);
