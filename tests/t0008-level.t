@@ -47,6 +47,7 @@ expect_success 'a household of the post-reform Xã Tú Lệ gets its province, w
 
 expect_success 'the province office merges it and its report is headed by the province' '
 	dieutra district init --schema form/census.yaml province.git >/dev/null &&
+	district_key province.git &&
 	dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" \
 		--device B --remote province.git wb >/dev/null &&
 	dieutra -C wb add h.yaml >/dev/null &&

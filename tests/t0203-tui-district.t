@@ -17,6 +17,7 @@ sua="Vàng Thị Súa <sua@example.vn>"
 binh="Đặng Văn Bình <binh@example.vn>"
 
 dieutra district init --schema "$form" district.git >/dev/null
+district_key district.git
 dieutra init --commune 04630 --enumerator "$hoa" --device A --remote district.git a >/dev/null
 dieutra init --commune 04630 --enumerator "$nam" --device B --remote district.git b >/dev/null
 dieutra init --commune 04633 --enumerator "$sua" --device A --remote district.git c >/dev/null

@@ -136,7 +136,8 @@ static char *row_review(struct tui_app *app, const struct tui_home_row *r)
 	char *review = NULL;
 
 	if (!store_get(app->ws->store, r->id, &row, NULL) &&
-	    !record_tree_parse(row.body, strlen(row.body), r->id, 0, &tree, NULL)) {
+	    !record_tree_parse(row.body, strlen(row.body), r->id, RECORD_TREE_SEALED, &tree,
+			       NULL)) {
 		v = record_node_value(record_node_get(tree, "meta"), "review");
 		review = v ? xstrdup(v) : NULL;
 	}
