@@ -19,6 +19,7 @@ communes="04630 04633 04636"
 echo "# $rounds rounds, seed $seed"
 
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
+district_key district.git
 for c in $communes; do
 	dieutra init --commune $c --enumerator "Người $c <$c@example.vn>" --device A \
 		--remote district.git w$c >/dev/null

@@ -29,6 +29,7 @@ uses_libgit2
 
 census=$SRC/tests/census
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
+district_key district.git
 dieutra init --commune 04630 --enumerator "Lò Thị Hoa <hoa@example.vn>" --device A \
 	--remote district.git a >/dev/null
 dieutra -C a add "$census"/01-*.yaml >/dev/null 2>&1
