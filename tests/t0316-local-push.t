@@ -11,6 +11,7 @@ hoa="Lò Thị Hoa <hoa@example.vn>"
 nam="Hà Văn Nam <nam@example.vn>"
 
 dieutra district init --schema "$SRC/schemas/child-census.yaml" district.git >/dev/null
+district_key district.git
 dieutra init --commune 04630 --enumerator "$hoa" --device A --remote "$PWD/district.git" a \
 	>/dev/null
 dieutra init --commune 04630 --enumerator "$nam" --device B \
