@@ -167,6 +167,8 @@ static int exec(struct store *s, const char *sql, const char *what, struct error
 
 int store_begin(struct store *s, struct error *err)
 {
+	if (s->batch)
+		return exec(s, "SAVEPOINT change", "cannot start a transaction", err);
 	return exec(s, "BEGIN IMMEDIATE", "cannot start a transaction", err);
 }
 
@@ -174,6 +176,8 @@ int store_commit(struct store *s, struct error *err)
 {
 	int ret;
 
+	if (s->batch)
+		return exec(s, "RELEASE change", "cannot commit", err);
 	util_crash_point("store-commit");
 	ret = exec(s, "COMMIT", "cannot commit", err);
 	util_crash_point("store-committed");
@@ -188,8 +192,31 @@ int store_commit(struct store *s, struct error *err)
  */
 void store_rollback(struct store *s)
 {
-	if (!sqlite3_get_autocommit(s->db))
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	if (s->batch)
+		sqlite3_exec(s->db, "ROLLBACK TO change; RELEASE change", NULL, NULL, NULL);
+	else
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_batch_begin(struct store *s, struct error *err)
+{
+	int ret = store_begin(s, err);
+
+	s->batch = !ret;
+	return ret;
+}
+
+int store_batch_end(struct store *s, bool keep, struct error *err)
+{
+	s->batch = false;
+	if (sqlite3_get_autocommit(s->db))
+		return keep ? error_add(err, ERR_ENV, "%s: the changes were lost", s->path) : 0;
+	if (keep)
+		return store_commit(s, err);
+	store_rollback(s);
+	return 0;
 }
 
 /* Reads PRAGMA user_version into *version. */

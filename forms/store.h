@@ -148,6 +148,15 @@ int store_put_sealed(struct store *s, const struct record *r, const char *title,
 int store_scrub(struct store *s, bool *complete, struct error *err);
 
 /*
+ * Many changes in one transaction (one write to disk instead of one each):
+ * after store_batch_begin(), each change is a savepoint of it, undone alone
+ * when it fails; store_batch_end() commits them all (keep) or none.  A
+ * crash before the end keeps none.  Both return 0 or ERR_ENV.
+ */
+int store_batch_begin(struct store *s, struct error *err);
+int store_batch_end(struct store *s, bool keep, struct error *err);
+
+/*
  * Sync.  Every change store_put() makes to a record takes the next
  * revision (1, 2, ...); the store remembers the last revision of each
  * record that reached the district.  store_list_unsynced() calls fn, as

@@ -31,6 +31,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *q[NQUERIES];
+	bool batch; /* inside store_batch_begin(): each change is a savepoint */
 };
 
 /*

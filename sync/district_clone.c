@@ -160,7 +160,11 @@ int sync_district_load(struct workspace *ws, git_repository *repo, size_t *loade
 		goto out;
 	}
 	n = git_diff_num_deltas(diff);
-	for (i = 0; i < n; i++) {
+	/* 90,000 households are one transaction, not 90,000 writes to disk. */
+	ret = store_batch_begin(ws->store, err);
+	if (ret)
+		goto out;
+	for (i = 0; i < n && !ret; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 
 		if ((d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_MODIFIED) ||
@@ -173,15 +177,17 @@ int sync_district_load(struct workspace *ws, git_repository *repo, size_t *loade
 		}
 		if (rc) {
 			ret = rc;
-			goto out;
+			continue;
 		}
 		util_crash_point("district-loaded");
 		if (loaded)
 			(*loaded)++;
 	}
-	ret = store_config_set(ws->store, LOADED_KEY, hex, err);
 	if (!ret)
-		ret = bad;
+		ret = store_config_set(ws->store, LOADED_KEY, hex, err);
+	rc = store_batch_end(ws->store, !ret, err);
+	if (!ret)
+		ret = rc ? rc : bad;
 out:
 	git_diff_free(diff);
 	git_tree_free(old_tree);

@@ -340,6 +340,45 @@ static void test_put_refused(void **state)
 	store_close(s);
 }
 
+/* A batch keeps all its changes or none; a change that fails is undone alone. */
+static void test_batch(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, true);
+	struct error err = ERROR_INIT;
+	struct record r;
+	long n[4];
+
+	raw_exec(fx->db, "CREATE TRIGGER no_b BEFORE INSERT ON records "
+		 "WHEN NEW.id = '04630-A-0002' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+	assert_int_equal(store_batch_begin(s, NULL), 0);
+	make_record(&r, "04630-A-0001", "complete", "A", "B", "C");
+	put_ok(s, &r, NULL);
+	record_release(&r);
+	assert_int_equal(store_batch_end(s, false, NULL), 0);
+	assert_int_equal(store_count(s, n, NULL), 0);
+	assert_int_equal(n[0] + n[1] + n[2] + n[3], 0);
+
+	assert_int_equal(store_batch_begin(s, NULL), 0);
+	make_record(&r, "04630-A-0001", "complete", "A", "B", "C");
+	put_ok(s, &r, NULL);
+	record_release(&r);
+	make_record(&r, "04630-A-0002", "complete", "A", "B", "C");
+	assert_int_equal(store_put_synced(s, &r, NULL, &err), ERR_ENV);
+	assert_true(error_has(&err, "refused"));
+	error_release(&err);
+	record_release(&r);
+	make_record(&r, "04630-A-0003", "complete", "A", "B", "C");
+	assert_int_equal(store_put_synced(s, &r, NULL, NULL), 0);
+	record_release(&r);
+	/* Another connection sees nothing of a batch before its end. */
+	assert_raw(fx->db, "SELECT count(*) FROM records", "0");
+	assert_int_equal(store_batch_end(s, true, NULL), 0);
+	assert_raw(fx->db, "SELECT group_concat(id) FROM (SELECT id FROM records ORDER BY id)",
+		   "04630-A-0001,04630-A-0003");
+	store_close(s);
+}
+
 /* Collects the last four characters of each listed id, comma-separated. */
 static int collect(void *data, const struct store_row *row)
 {
@@ -939,6 +978,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_put_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_put_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_put_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_keys, setup, teardown),
