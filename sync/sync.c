@@ -616,14 +616,20 @@ int sync_run(struct workspace *ws, const struct sync_opts *opts, struct sync_res
 		ret = fetch(&r);
 	if (!ret)
 		ret = send(&r);
-	/* Only now does the district hold every revision in out. */
+	/*
+	 * Only now does the district hold every revision in out.  The sealed
+	 * versions replace the clear ones (each marked sent with it) before the
+	 * rest are marked: a sync killed in between leaves those records
+	 * unsent, to be sealed and sent again, never sent with clear answers
+	 * kept on the laptop.
+	 */
+	if (!ret)
+		ret = scrub(&r);
 	if (!ret)
 		ret = store_mark_synced(ws->store, out.sent, out.n, err);
 	/* A refused form leaves the sync done: its records were sent. */
 	if (!ret)
 		form_ret = sync_take_form(ws, r.repo, &res->form_taken, err);
-	if (!ret)
-		ret = scrub(&r);
 	res->sealed = out.nsealed;
 	res->withheld = out.withheld;
 	if (!ret)

@@ -196,4 +196,27 @@ expect_success 'a rotated key seals new data; the old key still opens the old' '
 	contains shown "trafficking: abroad"
 '
 
+expect_success 'a sync killed after sending leaves no clear answer once the next one ends' '
+	dieutra init --commune 04630 --enumerator "$hoa" --device D --remote district.git d \
+		>/dev/null &&
+	dieutra -C d sync >/dev/null &&
+	i=0 &&
+	for point in sync-pushed:1 store-commit:1 store-committed:1 store-commit:2 \
+		     store-committed:2 store-commit:3; do
+		i=$((i + 1)) &&
+		sed "s/household_no: .*/household_no: \"$((i + 500))\"/" abused.yaml |
+			dieutra -C d add - >/dev/null &&
+		{ env DIEUTRA_CRASH_AT=$point "$DIEUTRA" -C d sync >/dev/null 2>&1 || true; } &&
+		dieutra -C d sync >/dev/null || exit 1
+	done &&
+	! grep -aEq "$bare_words|$clear_words|$clear_lines" d/dieutra.db* &&
+	dieutra -C d list | cut -d" " -f1 >ids &&
+	test "$(grep -c -- -D- ids)" = 6 &&
+	for id in $(cat ids); do
+		dev=$(echo "$id" | cut -d- -f2) &&
+		git -C district.git show "communes/04630:communes/04630/$dev/$id.yaml" >file &&
+		dieutra -C d show "$id" | cmp - file || exit 1
+	done
+'
+
 done_testing
