@@ -81,27 +81,51 @@ lacks() {
 	fi
 }
 
+# free_port: sets $free_port to a port number of 127.0.0.1 to try, different
+# in each test script and each call, below the kernel's ephemeral ports so
+# that no client connection holds it.  A server that cannot bind it is
+# started again on the next (its caller watches it die: see wait_for).
+free_port_try=0
+free_port() {
+	free_port_try=$((free_port_try + 1))
+	free_port=$((10000 + ($$ * 7 + free_port_try * 131) % 20000))
+}
+
+# wait_for PID SECONDS COMMAND...: polls COMMAND until it succeeds (0), the
+# process PID ends (1) or SECONDS pass (1).
+wait_for() {
+	wf_pid=$1 wf_n=$(($2 * 10))
+	shift 2
+	while [ $wf_n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		kill -0 "$wf_pid" 2>/dev/null || return 1
+		sleep 0.1
+		wf_n=$((wf_n - 1))
+	done
+	return 1
+}
+
 # start_git_daemon [OPTION...]: serves the test's directory over git:// on a
 # free port of 127.0.0.1 (sets $port) until the script ends, once
 # district.git there answers; the options go to git daemon (e.g.
-# --enable=receive-pack).  A port in use is passed over for another.
+# --enable=receive-pack).  The daemon stays in the foreground of a
+# background job and says when it has bound its port: with --detach it
+# would leave before binding, and a port taken by another test's daemon
+# would look like ours.
 start_git_daemon() {
 	for try in 1 2 3 4 5; do
-		port=$((20000 + ($$ * 7 + try * 131) % 20000))
+		free_port
+		port=$free_port
 		git daemon --base-path="$TEST_DIR" --export-all --listen=127.0.0.1 --port=$port \
-			--reuseaddr --pid-file="$TEST_DIR/daemon.pid" --detach "$@" "$TEST_DIR" \
-			2>"$TEST_DIR/daemon.err" || continue
-		n=0
-		while [ $n -lt 100 ] && ! git ls-remote "git://127.0.0.1:$port/district.git" \
-			>/dev/null 2>&1; do
-			sleep 0.1
-			n=$((n + 1))
-		done
-		if [ $n -lt 100 ]; then
-			at_exit 'kill "$(cat "$TEST_DIR/daemon.pid")" 2>/dev/null'
+			--reuseaddr --verbose "$@" "$TEST_DIR" 2>"$TEST_DIR/daemon.err" &
+		daemon_pid=$!
+		if wait_for $daemon_pid 30 grep -q "Ready to rumble" "$TEST_DIR/daemon.err" &&
+			git ls-remote "git://127.0.0.1:$port/district.git" >/dev/null; then
+			at_exit 'kill $daemon_pid 2>/dev/null'
 			return 0
 		fi
-		kill "$(cat "$TEST_DIR/daemon.pid")" 2>/dev/null
+		kill $daemon_pid 2>/dev/null
+		wait $daemon_pid 2>/dev/null
 	done
 	echo "git daemon did not start on 127.0.0.1: $(cat "$TEST_DIR/daemon.err")" >&2
 	return 1

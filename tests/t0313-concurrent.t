@@ -25,14 +25,17 @@ household() {
 }
 
 # all CMD: runs "CMD CODE DEVICE" for every laptop at once; fails if any did.
+# It waits for its own jobs only: the git daemon is one too.
 all() {
 	rm -f failed
+	jobs=
 	for c in $(cat communes); do
 		for d in A B; do
 			{ $1 "$c" "$d" >"out.$c.$d" 2>&1 || echo "$c $d: $(cat "out.$c.$d")" >>failed; } &
+			jobs="$jobs $!"
 		done
 	done
-	wait
+	wait $jobs
 	if [ -s failed ]; then
 		cat failed >&2
 		return 1

@@ -52,28 +52,6 @@ two_laptops() {
 	'
 }
 
-# free_port: sets $free_port to a port number to try, different in each
-# test script and each call.
-free_port_try=0
-free_port() {
-	free_port_try=$((free_port_try + 1))
-	free_port=$((20000 + ($$ * 7 + free_port_try * 131) % 20000))
-}
-
-# wait_for PID SECONDS COMMAND...: polls COMMAND until it succeeds (0), the
-# process PID ends (1) or SECONDS pass (1).
-wait_for() {
-	wf_pid=$1 wf_n=$(($2 * 10))
-	shift 2
-	while [ $wf_n -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		kill -0 "$wf_pid" 2>/dev/null || return 1
-		sleep 0.1
-		wf_n=$((wf_n - 1))
-	done
-	return 1
-}
-
 # stop_pidfile FILE: ends the process whose id FILE holds, if any.
 stop_pidfile() {
 	if [ -s "$1" ]; then
