@@ -345,6 +345,14 @@ static void normalise(const struct validate_state *st, const struct form_field *
 	free(ranks);
 }
 
+static void set_form(struct record *r, const struct form *f)
+{
+	free(r->form);
+	r->form = xstrdup(f->id);
+	free(r->version);
+	r->version = xstrdup(f->version);
+}
+
 void validate_state_init(struct validate_state *st, const struct form *f,
 			 const struct record *r, long long now)
 {
@@ -385,11 +393,61 @@ int validate_record(const struct form *f, struct record *r, const struct validat
 		check_kids(&st, NULL, r->data);
 	normalise(&st, NULL, r->data, false);
 
-	free(r->form);
-	r->form = xstrdup(f->id);
-	free(r->version);
-	r->version = xstrdup(f->version);
+	set_form(r, f);
 	return st.nerrors ? ERR_DATA : 0;
+}
+
+int validate_record_both(const struct form *f, struct record *r,
+			 const struct validate_opts *opts, struct error *err,
+			 struct record *complete, struct error *complete_err)
+{
+	const struct form_field *anc[VALIDATE_MAX_CHAIN];
+	struct validate_state st, cst;
+	struct error shape = ERROR_INIT;
+	const char *lang = opts->lang ? opts->lang : f->nlanguages ? f->languages[0] : NULL;
+	size_t i, n, nshape;
+
+	validate_state_init(&st, f, r, opts->now);
+	st.err = &shape;
+	st.lang = form_lang(f, opts->lang);
+	st.en = lang && !strcmp(lang, "en");
+	validate_structure(&st, r->data);
+	/* Step 1's problems are both validations' own. */
+	nshape = st.nerrors;
+	for (i = 0; i < shape.n; i++)
+		error_at(complete_err, ERR_DATA, shape.items[i].file, shape.items[i].line,
+			 shape.items[i].col, "%s", shape.items[i].msg);
+	if (err)
+		error_move(err, &shape);
+	error_release(&shape);
+
+	/*
+	 * Step 3 as a draft, but reporting as the complete validation does:
+	 * with the irrelevant answers set aside, the draft's tree is the one
+	 * the complete validation would have, and is copied before they are
+	 * put back.
+	 */
+	st.err = complete_err;
+	st.keep = true;
+	for (i = 0; i < f->nfields; i++) {
+		n = validate_ancestors(f->order[i], anc);
+		compute_all(&st, f->order[i], anc, 0, n, r->data);
+	}
+	record_release(complete);
+	record_copy(complete, r);
+	put_back(&st);
+	normalise(&st, NULL, r->data, false);
+	set_form(r, f);
+
+	validate_state_init(&cst, f, complete, opts->now);
+	cst.err = complete_err;
+	cst.lang = st.lang;
+	cst.en = st.en;
+	cst.list_failed = st.list_failed;
+	check_kids(&cst, NULL, complete->data);
+	normalise(&cst, NULL, complete->data, false);
+	set_form(complete, f);
+	return nshape ? ERR_DATA : 0;
 }
 
 char *validate_title(const struct form *f, const struct record *r, long long now)

@@ -54,6 +54,18 @@ int validate_record(const struct form *f, struct record *r,
 		    const struct validate_opts *opts, struct error *err);
 
 /*
+ * validate_record() of r as a draft (opts->draft is not looked at), which
+ * also gives, from the same pass, what validating it as complete would:
+ * complete (released first, then the caller's to release) becomes a copy
+ * of r as validate_record() with draft false would leave it, and that
+ * validation's problems are appended to complete_err.  err (may be NULL)
+ * gets the draft's problems.  Returns the draft's 0 or ERR_DATA.
+ */
+int validate_record_both(const struct form *f, struct record *r,
+			 const struct validate_opts *opts, struct error *err,
+			 struct record *complete, struct error *complete_err);
+
+/*
  * The record's display title: the form's instance_name evaluated on r (at
  * the top level; now = 0: util_now()), or NULL when the form has none, it
  * is empty or it fails.  Caller frees.

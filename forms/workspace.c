@@ -384,14 +384,6 @@ static void set_str(char **dst, const char *src)
 	*dst = src ? xstrdup(src) : NULL;
 }
 
-static bool stored(struct workspace *ws, const char *id)
-{
-	struct store_row row = { 0 };
-	bool found = store_get(ws->store, id, &row, NULL) == 0;
-
-	store_row_release(&row);
-	return found;
-}
 
 /* Checks what a record says about itself against this workspace. */
 static int check_header(struct workspace *ws, const struct record *r, struct error *err)
@@ -442,30 +434,35 @@ static bool same_answers(const struct record *a, const struct record *b)
 }
 
 /*
- * Fills r's meta from the stored version of the same id and tells whether
- * anything differs.  *found is false when the id is new.
+ * The stored version of r's id into row (released by the caller): 0, or
+ * ERR_NOTFOUND (no id, or a new one) with nothing said, or ERR_ENV in err.
  */
-static int compare_stored(struct workspace *ws, struct record *r, bool *found,
-			  bool *same, struct error *err)
+static int get_stored(struct workspace *ws, const struct record *r, struct store_row *row,
+		      struct error *err)
 {
-	struct store_row row = { 0 };
 	struct error get_err = ERROR_INIT;
+	int ret = r->id ? store_get(ws->store, r->id, row, &get_err) : ERR_NOTFOUND;
+
+	if (ret != ERR_NOTFOUND)
+		error_move(err, &get_err);
+	error_release(&get_err);
+	return ret;
+}
+
+/*
+ * Fills r's meta from row, the stored version of the same id, and tells
+ * whether anything differs.
+ */
+static int compare_stored(const struct store_row *row, struct record *r, bool *same,
+			  struct error *err)
+{
 	struct record old;
 	struct sbuf now = SBUF_INIT;
 	int ret;
 
-	*found = *same = false;
+	*same = false;
 	record_init(&old);
-	ret = store_get(ws->store, r->id, &row, &get_err);
-	if (ret == ERR_NOTFOUND) {
-		ret = 0;
-		goto out;
-	}
-	error_move(err, &get_err);
-	if (ret)
-		goto out;
-	*found = true;
-	ret = record_parse(row.body, strlen(row.body), r->id, &old, err);
+	ret = record_parse(row->body, strlen(row->body), r->id, &old, err);
 	if (ret) {
 		ret = error_add(err, ERR_ENV, "the stored copy of %s cannot be read", r->id);
 		goto out;
@@ -479,14 +476,12 @@ static int compare_stored(struct workspace *ws, struct record *r, bool *found,
 		set_str(&r->review, old.review);
 	record_write(r, &now);
 	/* Saving a record in conflict settles it, even with the answers it had. */
-	*same = strcmp(row.status, "conflict") &&
-		(!strcmp(sbuf_str(&now), row.body) ||
+	*same = strcmp(row->status, "conflict") &&
+		(!strcmp(sbuf_str(&now), row->body) ||
 		 (!strcmp(r->status, old.status ? old.status : "") && same_answers(r, &old)));
 out:
-	error_release(&get_err);
 	sbuf_release(&now);
 	record_release(&old);
-	store_row_release(&row);
 	return ret;
 }
 
@@ -502,14 +497,20 @@ int workspace_load(struct workspace *ws, const char *id, struct record *r, struc
 	return ret;
 }
 
-int workspace_save(struct workspace *ws, struct record *r, const char *lang,
-		   enum workspace_saved *saved, struct error *err)
+/*
+ * workspace_save(), and when complete is not NULL and r is a draft (or
+ * void), what workspace_save_draft() adds: r validated as complete too.
+ */
+static int save(struct workspace *ws, struct record *r, const char *lang,
+		enum workspace_saved *saved, struct record *complete, struct error *complete_err,
+		struct error *err)
 {
 	struct validate_opts opts = { lang, util_now(), false };
 	const struct form *form = NULL;
 	struct error form_err = ERROR_INIT;
+	struct store_row row = { 0 };
 	char stamp[21], *same_id = NULL, *title = NULL;
-	bool found = false, same = false;
+	bool found, same = false;
 	int ret;
 
 	if (workspace_is_district(ws)) {
@@ -525,7 +526,12 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 		r->status = xstrdup("complete");
 	/* meta.review is the district's (decision 3): finishing the record answers it. */
 	set_str(&r->review, NULL);
-	if (!r->id || !stored(ws, r->id))
+	/* Read once: whether it is new, and what it was. */
+	ret = get_stored(ws, r, &row, err);
+	if (ret && ret != ERR_NOTFOUND)
+		goto out;
+	found = !ret;
+	if (!found)
 		workspace_prefill(ws, r);
 	opts.draft = !strcmp(r->status, "draft") || !strcmp(r->status, "void");
 	ret = workspace_form_of(ws, r->version, &form, &form_err);
@@ -533,7 +539,7 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 	 * A record that came in from a laptop that had a version this one
 	 * never had is checked against the form in force, and takes its version.
 	 */
-	if (ret == ERR_DATA && r->id && stored(ws, r->id)) {
+	if (ret == ERR_DATA && found) {
 		form = &ws->form;
 		ret = 0;
 	}
@@ -546,7 +552,10 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 		error_move(err, &form_err);
 	if (ret)
 		goto out;
-	ret = validate_record(form, r, &opts, err);
+	if (complete && opts.draft)
+		ret = validate_record_both(form, r, &opts, err, complete, complete_err);
+	else
+		ret = validate_record(form, r, &opts, err);
 	if (ret)
 		goto out;
 	/*
@@ -559,12 +568,17 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 			goto out;
 		r->id = same_id;
 		same_id = NULL;
+		ret = r->id ? get_stored(ws, r, &row, err) : ERR_NOTFOUND;
+		if (ret && ret != ERR_NOTFOUND)
+			goto out;
+		found = !ret;
+		ret = 0;
 	}
-	if (r->id) {
-		ret = compare_stored(ws, r, &found, &same, err);
+	if (found) {
+		ret = compare_stored(&row, r, &same, err);
 		if (ret)
 			goto out;
-	} else {
+	} else if (!r->id) {
 		long seq;
 
 		ret = store_next_seq(ws->store, &seq, err);
@@ -589,7 +603,21 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 	*saved = found ? WORKSPACE_UPDATED : WORKSPACE_NEW;
 out:
 	error_release(&form_err);
+	store_row_release(&row);
 	free(title);
 	free(same_id);
 	return ret;
+}
+
+int workspace_save(struct workspace *ws, struct record *r, const char *lang,
+		   enum workspace_saved *saved, struct error *err)
+{
+	return save(ws, r, lang, saved, NULL, NULL, err);
+}
+
+int workspace_save_draft(struct workspace *ws, struct record *r, const char *lang,
+			 enum workspace_saved *saved, struct record *complete,
+			 struct error *complete_err, struct error *err)
+{
+	return save(ws, r, lang, saved, complete, complete_err, err);
 }

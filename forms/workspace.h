@@ -159,6 +159,18 @@ int workspace_save(struct workspace *ws, struct record *r, const char *lang,
 		   enum workspace_saved *saved, struct error *err);
 
 /*
+ * workspace_save() for the full-screen app, which shows a draft's problems
+ * as they will be when it is finished: when r is a draft or void, the one
+ * validation pass also fills complete (released first, then the caller's to
+ * release) with a copy of r validated as complete, and appends that
+ * validation's problems to complete_err (validate_record_both); it is left
+ * as it was otherwise.  What is stored and checked is as workspace_save().
+ */
+int workspace_save_draft(struct workspace *ws, struct record *r, const char *lang,
+			 enum workspace_saved *saved, struct record *complete,
+			 struct error *complete_err, struct error *err);
+
+/*
  * Sets the answer of r at path, as a sync names it (household.village,
  * children[_id=k3f9].dob; version and status are the record's header), to
  * value, or removes it when value is NULL.  Returns 0, or ERR_NOTFOUND when

@@ -461,11 +461,11 @@ static void build_pages(struct tui_edit *e, const struct form *f)
 	new_page(e, TUI_PAGE_REVIEW, NULL, SIZE_MAX);
 }
 
-void tui_edit_refresh(struct tui_app *app)
+/* The pages built again from view, the cursor kept where it was as near as they allow. */
+static void rebuild(struct tui_app *app)
 {
 	struct tui_edit *e = &app->edit;
 	const struct form *f = &app->ws->form;
-	struct validate_opts opts = { f->languages[app->lang], 0, false };
 	struct tui_page was = { TUI_PAGE_REVIEW, NULL, SIZE_MAX, NULL, 0, 0 };
 	const struct form_field *at = NULL;
 	bool had = e->page < e->npages;
@@ -477,10 +477,6 @@ void tui_edit_refresh(struct tui_app *app)
 			at = was.slots[e->cur].f;
 	}
 	e->filtered = NULL;
-	record_release(&e->view);
-	record_copy(&e->view, &e->rec);
-	error_release(&e->errors);
-	validate_record(f, &e->view, &opts, &e->errors);
 	build_pages(e, f);
 
 	/* Stay where the user was, as near as the new pages allow. */
@@ -497,6 +493,19 @@ void tui_edit_refresh(struct tui_app *app)
 	}
 	if (e->page >= e->npages)
 		e->page = e->npages - 1;
+}
+
+void tui_edit_refresh(struct tui_app *app)
+{
+	struct tui_edit *e = &app->edit;
+	const struct form *f = &app->ws->form;
+	struct validate_opts opts = { f->languages[app->lang], 0, false };
+
+	record_release(&e->view);
+	record_copy(&e->view, &e->rec);
+	error_release(&e->errors);
+	validate_record(f, &e->view, &opts, &e->errors);
+	rebuild(app);
 }
 
 int tui_edit_open(struct tui_app *app, const char *id)
@@ -549,21 +558,39 @@ void tui_edit_close(struct tui_edit *e)
 static int save_as(struct tui_app *app, const char *status, struct error *err)
 {
 	struct tui_edit *e = &app->edit;
-	struct record copy;
+	struct record copy, view;
+	struct error errors = ERROR_INIT;
 	enum workspace_saved saved;
 	int ret;
 
 	record_copy(&copy, &e->rec);
 	free(copy.status);
 	copy.status = xstrdup(status);
-	ret = workspace_save(app->ws, &copy, app->ws->form.languages[app->lang], &saved, err);
+	/*
+	 * A draft's one validation also gives the view, as complete: leaving a
+	 * field in a household of a hundred children is not validated twice.
+	 */
+	record_init(&view);
+	ret = workspace_save_draft(app->ws, &copy, app->ws->form.languages[app->lang], &saved,
+				   &view, &errors, err);
 	if (ret) {
 		record_release(&copy);
+		record_release(&view);
+		error_release(&errors);
 		return ret;
 	}
 	record_release(&e->rec);
 	e->rec = copy;
-	tui_edit_refresh(app);
+	if (strcmp(status, "complete")) {
+		record_release(&e->view);
+		e->view = view;
+		error_release(&e->errors);
+		error_move(&e->errors, &errors);
+		rebuild(app);
+	} else {
+		record_release(&view);
+		tui_edit_refresh(app);
+	}
 	return 0;
 }
 

@@ -806,6 +806,79 @@ static void test_hundred_children(void **state)
 	sbuf_release(&text);
 }
 
+/* The problems' messages and positions as one text, to compare two validations. */
+static char *problems(const struct error *err)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < err->n; i++)
+		sbuf_addf(&sb, "%d:%d %s\n", err->items[i].line, err->items[i].col,
+			  err->items[i].msg);
+	return sbuf_detach(&sb);
+}
+
+/* The answers of r (without new random _ids) and its form and version. */
+static char *answers(const struct record *r)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_addf(&sb, "%s %s\n", r->form ? r->form : "-", r->version ? r->version : "-");
+	record_write_answers(r, &sb);
+	return sbuf_detach(&sb);
+}
+
+static void assert_same(char *got, char *want, const char *what, const char *name)
+{
+	if (strcmp(got, want))
+		fail_msg("case %s, %s:\ngot:\n%s\nwant:\n%s", name, what, got, want);
+	free(got);
+	free(want);
+}
+
+/*
+ * validate_record_both() gives, in one pass, what the app had from two: the
+ * draft as validate_record() leaves it, and that draft validated again as
+ * complete (its record and problems), for every record of the table.
+ */
+static void test_both(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const struct vcase *c = &cases[i];
+		struct validate_opts draft = { c->flags & EN ? "en" : NULL, NOW, true };
+		struct validate_opts full = { draft.lang, NOW, false };
+		struct error e1 = ERROR_INIT, e2 = ERROR_INIT, e3 = ERROR_INIT, e4 = ERROR_INIT;
+		struct record r1, r2, r3, r4;
+		int ret1, ret2, ret3, ret4;
+
+		parse(c->in, &r1);
+		ret1 = validate_record(&forms[c->form], &r1, &draft, &e1);
+		record_copy(&r2, &r1);
+		ret2 = validate_record(&forms[c->form], &r2, &full, &e2);
+		parse(c->in, &r3);
+		record_init(&r4);
+		ret3 = validate_record_both(&forms[c->form], &r3, &draft, &e3, &r4, &e4);
+		ret4 = e4.n ? ERR_DATA : 0;
+		assert_int_equal(ret3, ret1);
+		assert_int_equal(ret4, ret2);
+		assert_same(answers(&r3), answers(&r1), "draft", c->name);
+		assert_same(problems(&e3), problems(&e1), "draft problems", c->name);
+		assert_same(answers(&r4), answers(&r2), "complete", c->name);
+		assert_same(problems(&e4), problems(&e2), "complete problems", c->name);
+		record_release(&r1);
+		record_release(&r2);
+		record_release(&r3);
+		record_release(&r4);
+		error_release(&e1);
+		error_release(&e2);
+		error_release(&e3);
+		error_release(&e4);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -816,6 +889,7 @@ int main(void)
 		cmocka_unit_test(test_in_memory),
 		cmocka_unit_test(test_in_memory_positions),
 		cmocka_unit_test(test_hundred_children),
+		cmocka_unit_test(test_both),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
