@@ -59,6 +59,7 @@ UNIT_DEPS_expr = $(call m,util expr)
 UNIT_DEPS_text = $(call m,util text)
 UNIT_DEPS_util = $(call m,util)
 UNIT_DEPS_record = $(call m,util text record)
+UNIT_DEPS_record_canon = $(call m,util text record)
 UNIT_DEPS_form = $(call m,util text record expr form)
 UNIT_DEPS_validate = $(call m,util text record expr form validate)
 UNIT_DEPS_store = $(call m,util text record store)
@@ -160,10 +161,11 @@ bench: $(BUILD)/dieutra $(BENCH_BIN)
 # it.  Crashes land in .build/fuzz/artifacts/: each goes into
 # tests/fuzz/regress/TARGET/, which `make unit` replays.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = expr record form
+FUZZ_TARGETS = expr record record_canon form
 FUZZ_BIN = $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%)
 FUZZ_SEEDS_expr = tests/fuzz/expr.seeds tests/fuzz/regress/expr/*
 FUZZ_SEEDS_record = tests/census/*.yaml tests/forms/demo/records/*.yaml tests/fuzz/regress/record/*
+FUZZ_SEEDS_record_canon = $(FUZZ_SEEDS_record) tests/fuzz/regress/record_canon/*
 FUZZ_SEEDS_form = tests/forms/*/*.yaml schemas/*.yaml tests/fuzz/regress/form/*
 
 $(BUILD)/tests/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $$(UNIT_DEPS_$$*)
@@ -200,6 +202,8 @@ fuzz-run: $(FUZZ_BIN)
 			      schemas/*.yaml tests/forms/*/*.yaml | sed "s/^\"\(.*\)\"$$/\1/" | \
 			      split -l 1 - $$corpus/form- ;; \
 		record) for f in $(FUZZ_SEEDS_record); do cp $$f $$corpus/$$(echo $$f | tr / _); done ;; \
+		record_canon) for f in $(FUZZ_SEEDS_record_canon); do \
+			cp $$f $$corpus/$$(echo $$f | tr / _); done ;; \
 		form) for f in $(FUZZ_SEEDS_form); do cp $$f $$corpus/$$(echo $$f | tr / _); done ;; \
 		esac; \
 		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \

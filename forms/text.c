@@ -94,6 +94,19 @@ char *text_nfc(const char *s)
 	return map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE, NULL);
 }
 
+bool text_is_nfc(const char *s)
+{
+	char *nfc;
+	bool same;
+
+	if (is_plain_nfc(s))
+		return true;
+	nfc = map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE, NULL);
+	same = nfc && !strcmp(nfc, s);
+	free(nfc);
+	return same;
+}
+
 /* đ and Đ carry their stroke in the letter itself, so no decomposition removes it. */
 static utf8proc_int32_t fold_dstroke(utf8proc_int32_t cp, void *data)
 {

@@ -22,6 +22,8 @@ size_t text_valid_prefix(const char *s, size_t len);
 
 /* NFC form of s, newly allocated (caller frees with free()); NULL when s is not valid UTF-8. */
 char *text_nfc(const char *s);
+/* True when s (valid UTF-8) is NFC already: text_nfc() would return it unchanged. */
+bool text_is_nfc(const char *s);
 
 /*
  * The search key of s, newly allocated: NFC, lower case, Vietnamese
