@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sync_priv.h"
@@ -408,6 +409,32 @@ void sync_link_end(struct sync_link *link, bool worked)
 	free(link->why);
 	sbuf_release(&link->tried);
 	memset(link, 0, sizeof(*link));
+}
+
+bool sync_link_transient(const struct sync_link *link, int rc)
+{
+	static const int dropped[] = { ECONNRESET, ECONNREFUSED, ECONNABORTED, EPIPE, ETIMEDOUT };
+	const git_error *e = git_error_last();
+	size_t i;
+
+	if (link->why || rc == GIT_EAUTH || rc == GIT_ECERTIFICATE || rc == GIT_EUSER || !e ||
+	    !e->message || e->klass != GIT_ERROR_NET)
+		return false;
+	if (strstr(e->message, "early EOF"))
+		return true;
+	/* libgit2 appends strerror(errno) to its socket errors, in the process's locale. */
+	for (i = 0; i < sizeof(dropped) / sizeof(*dropped); i++)
+		if (strstr(e->message, strerror(dropped[i])))
+			return true;
+	return false;
+}
+
+void sync_link_pause(int tried)
+{
+	struct timespec t = { tried, 0 };
+
+	while (nanosleep(&t, &t) && errno == EINTR)
+		;
 }
 
 /* Where "user:password@" would be in url, and its length; 0 when it has no password. */

@@ -134,7 +134,7 @@ int sync_fetch(git_remote *remote, const char *const *branches, size_t n,
 	struct sync_link link;
 	git_strarray specs = { NULL, 0 };
 	size_t i;
-	int ret;
+	int tried, rc, ret;
 
 	/* Every connection starts with a fetch: TLS is set up for the push too. */
 	ret = sync_tls_setup(err);
@@ -146,11 +146,18 @@ int sync_fetch(git_remote *remote, const char *const *branches, size_t n,
 		specs.strings[i] = xasprintf("+refs/heads/%s:" SYNC_TRACKING "%s",
 					     branches[i], branches[i]);
 	specs.count = n;
-	sync_link_init(&link, git_remote_url(remote), &fs);
-	sync_link_callbacks(&link, &o.callbacks);
-	if (progress)
-		o.callbacks.transfer_progress = fetch_progress;
-	if (git_remote_fetch(remote, &specs, &o, NULL))
+	for (tried = 1;; tried++) {
+		sync_link_init(&link, git_remote_url(remote), &fs);
+		sync_link_callbacks(&link, &o.callbacks);
+		if (progress)
+			o.callbacks.transfer_progress = fetch_progress;
+		rc = git_remote_fetch(remote, &specs, &o, NULL);
+		if (!rc || tried == SYNC_NET_TRIES || !sync_link_transient(&link, rc))
+			break;
+		sync_link_end(&link, false);
+		sync_link_pause(tried);
+	}
+	if (rc)
 		ret = sync_link_error(&link, err, ERR_ENV,
 				      "cannot fetch from the district repository");
 	sync_link_end(&link, !ret);

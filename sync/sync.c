@@ -231,7 +231,7 @@ static int push(struct run *r, git_commit *known, bool *stale)
 	git_strarray specs = { &spec, 1 };
 	git_commit *tip = NULL;
 	bool done = false;
-	int rc, ret = 0;
+	int tried, rc, ret = 0;
 
 	*stale = false;
 	free(r->refused);
@@ -249,13 +249,23 @@ static int push(struct run *r, git_commit *known, bool *stale)
 		return ret;
 	}
 	git_push_options_init(&o, GIT_PUSH_OPTIONS_VERSION);
-	sync_link_init(&link, git_remote_url(r->remote), r);
-	sync_link_callbacks(&link, &o.callbacks);
-	o.callbacks.push_update_reference = push_refused;
-	o.callbacks.sideband_progress = server_text;
-	if (r->opts->progress)
-		o.callbacks.push_transfer_progress = push_progress;
-	rc = git_remote_push(r->remote, &specs, &o);
+	for (tried = 1;; tried++) {
+		sync_link_init(&link, git_remote_url(r->remote), r);
+		sync_link_callbacks(&link, &o.callbacks);
+		o.callbacks.push_update_reference = push_refused;
+		o.callbacks.sideband_progress = server_text;
+		if (r->opts->progress)
+			o.callbacks.push_transfer_progress = push_progress;
+		rc = git_remote_push(r->remote, &specs, &o);
+		if (!rc || tried == SYNC_NET_TRIES || !sync_link_transient(&link, rc))
+			break;
+		/* Sent or not, the same push again is safe: the branch moves only forward. */
+		sync_link_end(&link, false);
+		free(r->refused);
+		r->refused = NULL;
+		sbuf_reset(&r->server);
+		sync_link_pause(tried);
+	}
 	util_crash_point("sync-pushed");
 	if (rc == GIT_ENONFASTFORWARD || (!rc && r->refused && lost_race(r->refused)))
 		*stale = true;

@@ -78,6 +78,18 @@ int sync_link_error(struct sync_link *link, struct error *err, int code, const c
  */
 void sync_link_end(struct sync_link *link, bool worked);
 
+/*
+ * A fetch or push that failed with rc is worth trying again: the network
+ * dropped or refused the connection (reset, broken pipe, timeout, refused,
+ * the stream ended early), not the server nor the login.  A rural link or
+ * a busy district server often recovers within seconds.
+ */
+#define SYNC_NET_TRIES 3
+bool sync_link_transient(const struct sync_link *link, int rc);
+
+/* Waits before try number `tried` + 1: a second, then two. */
+void sync_link_pause(int tried);
+
 bool sync_url_has_password(const char *url);
 
 /* url without "user:password@", for messages; the caller frees it. */

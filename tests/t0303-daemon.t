@@ -41,4 +41,50 @@ expect_success 'a push refused by the server hook: exit 1, the hook says why, no
 	contains files communes/04630/A/04630-A-0002.yaml
 '
 
+# A server that resets the first connection it gets (as a dropped link or a
+# server short of processes does), then becomes a git daemon on the same
+# port: the sync tries again after a pause and gets through.
+expect_success 'a connection reset by the server is tried again, and the sync goes through' '
+	free_port
+	flaky=$free_port
+	cat >reset.pl <<-\EOF
+	use IO::Socket::INET;
+	use Socket;
+	my ($port, @daemon) = @ARGV;
+	my $l = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port,
+				      Listen => 5, ReuseAddr => 1) or die "listen: $!\n";
+	print STDERR "ready\n";
+	my $c = $l->accept or die "accept: $!\n";
+	setsockopt($c, SOL_SOCKET, SO_LINGER, pack("ii", 1, 0)) or die "linger: $!\n";
+	close $c;
+	close $l;
+	exec @daemon or die "exec: $!\n";
+	EOF
+	# set -e is on: each line below must succeed.
+	perl reset.pl "$flaky" git daemon --base-path="$TEST_DIR" --export-all \
+		--listen=127.0.0.1 --port="$flaky" --reuseaddr --enable=receive-pack \
+		--verbose "$TEST_DIR" 2>flaky.err &
+	flaky_pid=$! &&
+	wait_for $flaky_pid 30 grep -q ready flaky.err &&
+	dieutra -C a add "$census/06-ban-van-hung.yaml" >/dev/null 2>&1 &&
+	dieutra -C a sync --remote "git://127.0.0.1:$flaky/district.git" >out 2>err ||
+		{ cat err; kill $flaky_pid; false; } &&
+	kill $flaky_pid &&
+	test "$(cat out)" = "sent 1 new, 0 updated; received 0" &&
+	contains flaky.err "Ready to rumble" &&
+	git -C district.git ls-tree -r --name-only communes/04630 >files &&
+	contains files communes/04630/A/04630-A-0003.yaml
+'
+
+expect_success 'a server that stays unreachable: a clear error after the tries, nothing lost' '
+	dieutra -C a add "$census/07-nguyen-van-minh.yaml" >/dev/null 2>&1 &&
+	free_port &&
+	expect_code 3 dieutra -C a sync --remote "git://127.0.0.1:$free_port/district.git" \
+		>out 2>err &&
+	contains err "cannot fetch from the district repository git://127.0.0.1:$free_port" &&
+	contains err "Connection refused" &&
+	dieutra -C a sync --remote "$url" >out &&
+	test "$(cat out)" = "sent 1 new, 0 updated; received 0"
+'
+
 done_testing
