@@ -22,6 +22,12 @@ int sync_repo_open(const char *dir, git_repository **repo, struct error *err)
 
 	*repo = NULL;
 	git_libgit2_init();
+	/*
+	 * Trees over 4 KB are not cached by default, and a commune's folder of
+	 * 10,000 households is about 500 KB: a sync would inflate and parse it
+	 * again at each step (commit, push, diff).
+	 */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)4 << 20);
 	rc = git_repository_open_bare(repo, path);
 	if (rc == GIT_ENOTFOUND) {
 		git_repository_init_options o;

@@ -107,4 +107,20 @@ expect_success 'sync killed at each crash point, while another laptop syncs: the
 	test "$(cat out)" = "sent 0 new, 0 updated; received 0"
 '
 
+expect_success 'sync killed with objects staged in the district: none named, the next sync sends' '
+	household 4001 | dieutra -C a add - >/dev/null 2>&1 &&
+	id=$(dieutra -C a list --status complete | cut -d" " -f1 | grep -e -A- | sort | tail -1) &&
+	before=$(git -C district.git rev-parse communes/04630) &&
+	expect_code 137 env DIEUTRA_CRASH_AT=push-objects-staged:1 "$DIEUTRA" -C a sync &&
+	test "$(git -C district.git rev-parse communes/04630)" = "$before" &&
+	find district.git/objects -name "tmp_obj_dieutra_*" >staged &&
+	test -s staged &&
+	git -C district.git fsck --strict &&
+	dieutra -C a sync >out &&
+	contains out "sent 1 new" &&
+	git -C district.git fsck --strict &&
+	git -C district.git show "communes/04630:communes/04630/A/$id.yaml" >file &&
+	dieutra -C a show "$id" | cmp - file
+'
+
 done_testing
